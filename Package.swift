@@ -1,0 +1,132 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "trailkeeper",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "trailkeeper", targets: ["trailkeeper"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // simdjson and libdeflate behind a small C API (Debian: libsimdjson-dev, libdeflate-dev).
+        .target(
+            name: "CTrailNative",
+            cxxSettings: [.unsafeFlags(["-O3", "-std=c++17"])],
+            linkerSettings: [.linkedLibrary("simdjson"), .linkedLibrary("deflate"), .linkedLibrary("stdc++")]
+        ),
+        .target(
+            name: "TrailModel",
+            dependencies: ["CTrailNative", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "TrailStore",
+            dependencies: [
+                "TrailModel",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TrailStoreSQLite",
+            dependencies: [
+                "TrailModel", "TrailStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "AWSWire",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TrailAPI",
+            dependencies: [
+                "TrailModel", "TrailStore", "AWSWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TrailServer",
+            dependencies: [
+                "TrailModel", "TrailStore", "TrailStoreSQLite", "AWSWire", "TrailAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "TrailTesting",
+            dependencies: ["TrailModel", "TrailStore"]
+        ),
+        .executableTarget(
+            name: "trailkeeper",
+            dependencies: [
+                "TrailModel", "TrailStore", "TrailStoreSQLite", "AWSWire", "TrailServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "TrailModelTests",
+            dependencies: ["TrailModel", "TrailTesting"],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "TrailStoreTests",
+            dependencies: ["TrailModel", "TrailStore", "TrailStoreSQLite", "TrailTesting"]
+        ),
+        .testTarget(
+            name: "AWSWireTests",
+            dependencies: ["AWSWire"]
+        ),
+        .testTarget(
+            name: "TrailAPITests",
+            dependencies: [
+                "TrailModel", "TrailStore", "TrailAPI", "TrailServer", "AWSWire", "TrailTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    guard target.name != "CTrailNative" else { continue }
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,63 @@
+import Logging
+import Metrics
+import TrailModel
+import TrailStore
+
+/// What the routes need: the store, who we are, how callers are authenticated, and limits.
+public struct TrailAPIContext: Sendable {
+    /// Knobs of the HTTP API.
+    public struct Configuration: Sendable {
+        /// Event history shows events no older than this many days (CloudTrail: 90).
+        public var retentionDays: Int
+        /// Largest PutAuditEvents body (CloudTrail Data: 1 MB).
+        public var putAuditEventsBodyLimit: Int
+        /// Largest native batch body.
+        public var batchBodyLimit: Int
+        /// Largest control-plane body.
+        public var controlBodyLimit: Int
+        /// Largest single record.
+        public var maximumRecordSize: Int
+
+        public init(
+            retentionDays: Int = 90, putAuditEventsBodyLimit: Int = 1_048_576, batchBodyLimit: Int = 32 * 1_048_576,
+            controlBodyLimit: Int = 1_048_576, maximumRecordSize: Int = 256 * 1024
+        ) {
+            self.retentionDays = retentionDays
+            self.putAuditEventsBodyLimit = putAuditEventsBodyLimit
+            self.batchBodyLimit = batchBodyLimit
+            self.controlBodyLimit = controlBodyLimit
+            self.maximumRecordSize = maximumRecordSize
+        }
+    }
+
+    public var store: any EventStore
+    public var identity: ServiceIdentity
+    public var authenticator: any RequestAuthenticator
+    public var configuration: Configuration
+    /// Seconds since 1970; injected so tests control time.
+    public var now: @Sendable () -> Int64
+    /// Prometheus exposition text for `/metrics`.
+    public var metricsText: @Sendable () async -> String
+
+    public init(
+        store: any EventStore, identity: ServiceIdentity, authenticator: any RequestAuthenticator,
+        configuration: Configuration = .init(), now: @escaping @Sendable () -> Int64,
+        metricsText: @escaping @Sendable () async -> String = { "" }
+    ) {
+        self.store = store
+        self.identity = identity
+        self.authenticator = authenticator
+        self.configuration = configuration
+        self.now = now
+        self.metricsText = metricsText
+    }
+}
+
+/// Ingest counters, created once.
+struct IngestMetrics: Sendable {
+    let ingested = Counter(label: "trailkeeper_ingested_events_total")
+    let rejected = Counter(label: "trailkeeper_rejected_events_total")
+    let duplicates = Counter(label: "trailkeeper_duplicate_events_total")
+    let journalEvents = Gauge(label: "trailkeeper_journal_events")
+    let journalSequence = Gauge(label: "trailkeeper_journal_last_sequence")
+}

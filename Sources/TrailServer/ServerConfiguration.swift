@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import Yams
+
+/// Everything `trailkeeper serve` can be told.
+///
+/// Keys (YAML file key | environment variable | default):
+/// - `host` | `TRAILKEEPER_HOST` | `127.0.0.1`
+/// - `port` | `TRAILKEEPER_PORT` | `4600`
+/// - `data-dir` | `TRAILKEEPER_DATA_DIR` | `./trailkeeper-data`
+/// - `account-id` | `TRAILKEEPER_ACCOUNT_ID` | generated once, kept in the data dir
+/// - `region` | `TRAILKEEPER_REGION` | `us-east-1`
+/// - `retention-days` | `TRAILKEEPER_RETENTION_DAYS` | `90` (event history)
+/// - `log-level` | `TRAILKEEPER_LOG_LEVEL` | `info`
+/// - `max-record-bytes` | `TRAILKEEPER_MAX_RECORD_BYTES` | `262144`
+/// - `durable-commits` | `TRAILKEEPER_DURABLE_COMMITS` | `true` (`synchronous=FULL`; `false` survives process crashes, not power loss)
+///
+/// Precedence: command line, then environment, then the YAML file, then defaults.
+public struct ServerConfiguration: Sendable, Hashable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 4600
+    public var dataDirectory: String = "./trailkeeper-data"
+    public var accountID: String?
+    public var region: String = "us-east-1"
+    public var retentionDays: Int = 90
+    public var logLevel: Logger.Level = .info
+    public var maximumRecordBytes: Int = 256 * 1024
+    public var durableCommits: Bool = true
+
+    public init() {}
+
+    /// The keys this configuration reads.
+    public static let keys = [
+        "host", "port", "data-dir", "account-id", "region", "retention-days", "log-level", "max-record-bytes",
+        "durable-commits",
+    ]
+
+    /// Resolves the configuration from its sources.
+    ///
+    /// - Parameters:
+    ///   - commandLine: values given as options, by key.
+    ///   - environment: the process environment.
+    ///   - file: a YAML configuration file, if any.
+    /// - Throws: ``ConfigurationError`` for unreadable files, unknown keys and bad values.
+    public static func resolve(
+        commandLine: [String: String], environment: [String: String], file: String?
+    ) throws -> ServerConfiguration {
+        var values: [String: String] = [:]
+        if let file {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ConfigurationError("cannot read the configuration file \(file)")
+            }
+            let loaded: Any?
+            do {
+                loaded = try Yams.load(yaml: text)
+            } catch {
+                throw ConfigurationError("the configuration file \(file) is not valid YAML")
+            }
+            if let loaded {
+                guard let map = loaded as? [String: Any] else {
+                    throw ConfigurationError("the configuration file must be a YAML mapping")
+                }
+                for (key, value) in map {
+                    guard keys.contains(key) else {
+                        throw ConfigurationError("unknown configuration key '\(key)' in \(file)")
+                    }
+                    values[key] = "\(value)"
+                }
+            }
+        }
+        for key in keys {
+            let variable = "TRAILKEEPER_" + key.uppercased().replacingOccurrences(of: "-", with: "_")
+            if let v = environment[variable], !v.isEmpty { values[key] = v }
+        }
+        for (key, value) in commandLine { values[key] = value }
+
+        var c = ServerConfiguration()
+        if let v = values["host"] { c.host = v }
+        if let v = values["port"] {
+            guard let p = Int(v), (0...65535).contains(p) else { throw ConfigurationError("port must be 0-65535") }
+            c.port = p
+        }
+        if let v = values["data-dir"] { c.dataDirectory = v }
+        if let v = values["account-id"] {
+            guard v.count == 12, v.allSatisfy(\.isNumber) else {
+                throw ConfigurationError("account-id must be 12 digits")
+            }
+            c.accountID = v
+        }
+        if let v = values["region"] {
+            guard !v.isEmpty, v.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
+                throw ConfigurationError("region '\(v)' is not a region name")
+            }
+            c.region = v
+        }
+        if let v = values["retention-days"] {
+            guard let d = Int(v), d >= 1 else { throw ConfigurationError("retention-days must be a positive integer") }
+            c.retentionDays = d
+        }
+        if let v = values["log-level"] {
+            guard let level = Logger.Level(rawValue: v.lowercased()) else {
+                throw ConfigurationError("log-level must be trace, debug, info, notice, warning, error or critical")
+            }
+            c.logLevel = level
+        }
+        if let v = values["max-record-bytes"] {
+            guard let n = Int(v), n >= 1024 else { throw ConfigurationError("max-record-bytes must be at least 1024") }
+            c.maximumRecordBytes = n
+        }
+        if let v = values["durable-commits"] {
+            switch v.lowercased() {
+            case "true", "yes", "1": c.durableCommits = true
+            case "false", "no", "0": c.durableCommits = false
+            default: throw ConfigurationError("durable-commits must be true or false")
+            }
+        }
+        return c
+    }
+}
+
+/// A configuration mistake, shown to the operator as is.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import TrailAPI
+import TrailModel
+import TrailStore
+import TrailStoreSQLite
+
+/// Builds the whole service on one port: the only place that picks concrete backends.
+///
+/// - Parameters:
+///   - configuration: resolved settings.
+///   - logger: the application's logger (bootstrapped by `main`).
+///   - metricsText: renders `/metrics` (the Prometheus registry that `main` bootstrapped).
+/// - Returns: a service group to run; it stops on SIGTERM/SIGINT, draining in-flight requests
+///   first and closing the journal last.
+public func buildServiceGroup(
+    configuration: ServerConfiguration, logger: Logger,
+    metricsText: @escaping @Sendable () async -> String = { "" }
+) throws -> ServiceGroup {
+    let directory = DataDirectory(path: configuration.dataDirectory)
+    try directory.prepare()
+    let identity = try directory.identity(accountID: configuration.accountID, region: configuration.region)
+    let keys = try directory.credentials()
+    let store = try SQLiteEventStore(
+        configuration: .init(path: directory.journalPath, synchronousFull: configuration.durableCommits),
+        logger: logger)
+    let api = TrailAPIContext(
+        store: store, identity: identity, authenticator: SigV4Authenticator(keys: keys),
+        configuration: .init(retentionDays: configuration.retentionDays, maximumRecordSize: configuration.maximumRecordBytes),
+        now: { Int64(Date().timeIntervalSince1970) }, metricsText: metricsText)
+    let host = configuration.host
+    let app = Application(
+        router: buildRouter(api),
+        configuration: .init(address: .hostname(host, port: configuration.port), serverName: "trailkeeper"),
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            logger.info("trailkeeper ready on http://\(host):\(port)")
+        },
+        logger: logger)
+    logger.info(
+        "starting",
+        metadata: [
+            "trail.data_dir": "\(configuration.dataDirectory)", "trail.account": "\(identity.accountID)",
+            "trail.region": "\(identity.region)",
+        ])
+    let retention = RetentionService(
+        store: store, retentionDays: configuration.retentionDays, logger: logger,
+        now: { Int64(Date().timeIntervalSince1970) })
+    return ServiceGroup(
+        configuration: .init(
+            services: [StoreLifecycle(store: store, logger: logger), retention, app],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+}
+
+/// Keeps the journal open while the service runs and closes it last, after the HTTP server
+/// has finished its in-flight requests.
+struct StoreLifecycle: Service {
+    let store: SQLiteEventStore
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try store.close()
+        logger.info("journal closed")
+    }
+}
+
+/// Removes events past event history's retention, hourly.
+struct RetentionService: Service {
+    let store: any EventStore
+    let retentionDays: Int
+    let logger: Logger
+    let now: @Sendable () -> Int64
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully {
+            let cutoff = now() - Int64(retentionDays) * 86400
+            do {
+                let removed = try await store.expire(before: cutoff)
+                if removed > 0 { logger.info("expired events", metadata: ["trail.expired": "\(removed)"]) }
+            } catch {
+                logger.warning("retention pass failed", metadata: ["trail.error": "\(String(reflecting: error))"])
+            }
+            _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(3600)) }
+        }
+    }
+}

@@ -1,0 +1,283 @@
+import Foundation
+import GRDB
+import Logging
+import TrailModel
+import TrailStore
+
+/// The embedded event store: one SQLite database in WAL mode with `synchronous=FULL`.
+///
+/// Appends from concurrent callers are group-committed (see ``GroupCommit``): one transaction
+/// and one fsync carry every batch that arrived while the previous commit was running, so a
+/// caller is acknowledged only after its records are durable, without paying one fsync each.
+public final class SQLiteEventStore: EventStore {
+    /// Knobs of the SQLite store.
+    public struct Configuration: Sendable {
+        /// The database file.
+        public var path: String
+        /// `FULL` makes every commit durable across power loss; `NORMAL` only across process crashes.
+        public var synchronousFull: Bool
+        /// Concurrent readers.
+        public var maximumReaderCount: Int
+
+        public init(path: String, synchronousFull: Bool = true, maximumReaderCount: Int = 4) {
+            self.path = path
+            self.synchronousFull = synchronousFull
+            self.maximumReaderCount = maximumReaderCount
+        }
+    }
+
+    let pool: DatabasePool
+    private let committer: GroupCommit
+    private let logger: Logger
+
+    public init(configuration: Configuration, logger: Logger) throws {
+        var config = GRDB.Configuration()
+        config.maximumReaderCount = configuration.maximumReaderCount
+        let synchronous = configuration.synchronousFull ? "FULL" : "NORMAL"
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        do {
+            pool = try DatabasePool(path: configuration.path, configuration: config)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw StoreError(.unavailable, "cannot open the event store", underlying: error)
+        }
+        self.logger = logger
+        self.committer = GroupCommit(pool: pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-journal") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE events (
+                        seq INTEGER PRIMARY KEY,
+                        event_id TEXT NOT NULL UNIQUE,
+                        event_time INTEGER NOT NULL,
+                        event_name TEXT,
+                        event_source TEXT,
+                        read_only INTEGER,
+                        username TEXT,
+                        access_key_id TEXT,
+                        category TEXT NOT NULL,
+                        management INTEGER,
+                        region TEXT,
+                        account TEXT,
+                        error_code TEXT,
+                        event_type TEXT,
+                        event_version TEXT,
+                        resources TEXT,
+                        raw BLOB NOT NULL
+                    );
+                    CREATE INDEX events_history ON events(category, region, event_time);
+                    CREATE INDEX events_name ON events(event_name, event_time);
+                    CREATE INDEX events_source ON events(event_source, event_time);
+                    CREATE INDEX events_user ON events(username, event_time);
+                    CREATE INDEX events_key ON events(access_key_id, event_time);
+                    CREATE TABLE event_resources (
+                        seq INTEGER NOT NULL,
+                        event_time INTEGER NOT NULL,
+                        type TEXT,
+                        name TEXT
+                    );
+                    CREATE INDEX event_resources_type ON event_resources(type, event_time, seq);
+                    CREATE INDEX event_resources_name ON event_resources(name, event_time, seq);
+                    CREATE INDEX event_resources_seq ON event_resources(seq);
+                    CREATE TABLE cursors (name TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+                    """)
+        }
+        return m
+    }
+
+    public func append(_ records: [AuditRecord]) async throws -> [AppendOutcome] {
+        guard !records.isEmpty else { return [] }
+        do {
+            return try await committer.append(records)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            logger.error("journal commit failed", metadata: ["trail.error": "\(String(reflecting: error))"])
+            throw StoreError(.unavailable, "the journal could not commit", underlying: error)
+        }
+    }
+
+    static let columns =
+        "seq, event_id, event_time, event_name, event_source, read_only, username, access_key_id, category, management, region, account, error_code, event_type, event_version, resources, raw"
+
+    public func lookup(_ query: LookupQuery) async throws -> LookupPage {
+        var sql = "SELECT \(Self.columns.split(separator: ",").map { "e." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")) FROM events e"
+        var conditions: [String] = ["e.category = ?"]
+        var arguments: [(any DatabaseValueConvertible)?] = [query.categoryValue]
+        var timeColumn = "e.event_time"
+        var seqColumn = "e.seq"
+        switch query.attribute {
+        case .resourceType(let v), .resourceName(let v):
+            let column: String
+            if case .resourceType = query.attribute { column = "type" } else { column = "name" }
+            sql =
+                "SELECT \(Self.columns.split(separator: ",").map { "e." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")) FROM event_resources r JOIN events e ON e.seq = r.seq"
+            conditions.append("r.\(column) = ?")
+            arguments.append(v)
+            timeColumn = "r.event_time"
+            seqColumn = "r.seq"
+        case .eventID(let v):
+            conditions.append("e.event_id = ?")
+            arguments.append(v)
+        case .eventName(let v):
+            conditions.append("e.event_name = ?")
+            arguments.append(v)
+        case .eventSource(let v):
+            conditions.append("e.event_source = ?")
+            arguments.append(v)
+        case .username(let v):
+            conditions.append("e.username = ?")
+            arguments.append(v)
+        case .accessKeyID(let v):
+            conditions.append("e.access_key_id = ?")
+            arguments.append(v)
+        case .readOnly(let b):
+            conditions.append("e.read_only = ?")
+            arguments.append(b ? 1 : 0)
+        case nil:
+            break
+        }
+        if let region = query.region {
+            conditions.append("e.region = ?")
+            arguments.append(region)
+        }
+        if query.startTime > Int64.min {
+            conditions.append("\(timeColumn) >= ?")
+            arguments.append(query.startTime)
+        }
+        if query.endTime < Int64.max {
+            conditions.append("\(timeColumn) <= ?")
+            arguments.append(query.endTime)
+        }
+        if let after = query.after {
+            conditions.append("(\(timeColumn) < ? OR (\(timeColumn) = ? AND \(seqColumn) < ?))")
+            arguments.append(contentsOf: [after.eventTime, after.eventTime, after.sequence])
+        }
+        sql += " WHERE " + conditions.joined(separator: " AND ")
+        sql += " ORDER BY \(timeColumn) DESC, \(seqColumn) DESC LIMIT \(query.maxResults + 1)"
+        let finalSQL = sql
+        let args = StatementArguments(arguments)
+        let rows = try await read { db in
+            try Row.fetchAll(db, sql: finalSQL, arguments: args).map(Self.entry)
+        }
+        if rows.count > query.maxResults {
+            let page = Array(rows.prefix(query.maxResults))
+            let last = page[page.count - 1]
+            return LookupPage(events: page, next: PagePosition(eventTime: last.record.eventTime, sequence: last.sequence))
+        }
+        return LookupPage(events: rows, next: nil)
+    }
+
+    public func record(eventID: String) async throws -> AuditRecord? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM events WHERE event_id = ?", arguments: [eventID])
+                .map { Self.entry($0).record }
+        }
+    }
+
+    public func entries(after sequence: Int64, limit: Int) async throws -> [JournalEntry] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(Self.columns) FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                arguments: [sequence, limit]
+            ).map(Self.entry)
+        }
+    }
+
+    public func cursor(named name: String) async throws -> Int64 {
+        try await read { db in
+            try Int64.fetchOne(db, sql: "SELECT seq FROM cursors WHERE name = ?", arguments: [name]) ?? 0
+        }
+    }
+
+    public func commitCursor(named name: String, to sequence: Int64) async throws {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO cursors(name, seq) VALUES(?, ?)
+                    ON CONFLICT(name) DO UPDATE SET seq = max(seq, excluded.seq)
+                    """, arguments: [name, sequence])
+        }
+    }
+
+    public func expire(before cutoff: Int64) async throws -> Int {
+        try await write { db in
+            let horizon = try Int64.fetchOne(db, sql: "SELECT min(seq) FROM cursors") ?? Int64.max
+            try db.execute(
+                sql: "DELETE FROM event_resources WHERE event_time < ? AND seq <= ?", arguments: [cutoff, horizon])
+            try db.execute(sql: "DELETE FROM events WHERE event_time < ? AND seq <= ?", arguments: [cutoff, horizon])
+            return db.changesCount
+        }
+    }
+
+    public func statistics() async throws -> StoreStatistics {
+        try await read { db in
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0
+            let last = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM events") ?? 0
+            return StoreStatistics(eventCount: count, lastSequence: last)
+        }
+    }
+
+    /// Closes the database.
+    public func close() throws {
+        try pool.close()
+    }
+
+    // MARK: rows
+
+    static func entry(_ row: Row) -> JournalEntry {
+        let readOnly: Int? = row[5]
+        let management: Int? = row[9]
+        let resourcesText: String? = row[15]
+        let record = AuditRecord(
+            eventID: row[1], eventTime: row[2], eventName: row[3], eventSource: row[4],
+            readOnly: readOnly.map { $0 != 0 }, username: row[6], accessKeyID: row[7],
+            resources: ResourceCodec.decode(resourcesText), eventCategory: row[8],
+            managementEvent: management.map { $0 != 0 }, awsRegion: row[10], recipientAccountID: row[11],
+            errorCode: row[12], eventType: row[13], eventVersion: row[14], raw: row[16])
+        return JournalEntry(sequence: row[0], record: record)
+    }
+
+    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw StoreError(.unavailable, "the event store could not be read", underlying: error)
+        }
+    }
+
+    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch {
+            throw StoreError(.unavailable, "the event store could not be written", underlying: error)
+        }
+    }
+}
+
+/// Resources of a record packed into one column: `type US name RS type US name …`, with an
+/// empty field standing for null.
+enum ResourceCodec {
+    static func encode(_ resources: [AuditRecord.Resource]) -> String? {
+        guard !resources.isEmpty else { return nil }
+        return resources.map { ($0.type ?? "") + "\u{1F}" + ($0.name ?? "") }.joined(separator: "\u{1E}")
+    }
+
+    static func decode(_ text: String?) -> [AuditRecord.Resource] {
+        guard let text, !text.isEmpty else { return [] }
+        return text.split(separator: "\u{1E}", omittingEmptySubsequences: false).map { item in
+            let parts = item.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false)
+            let type = parts.first.map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+            let name = parts.count > 1 ? String(parts[1]) : ""
+            return AuditRecord.Resource(type: type, name: name.isEmpty ? nil : name)
+        }
+    }
+}

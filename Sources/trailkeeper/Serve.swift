@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import TrailServer
+
+/// `trailkeeper serve`: the service on one port, embedded defaults unless told otherwise.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start the Trailkeeper service (CloudTrail API, CloudTrail Data, native REST API).")
+
+    @Option(name: .customLong("data-dir"), help: "Data directory (default ./trailkeeper-data).")
+    var dataDirectory: String?
+    @Option(help: "Port to listen on (default 4600).")
+    var port: Int?
+    @Option(help: "Address to listen on (default 127.0.0.1).")
+    var host: String?
+    @Option(help: "YAML configuration file.")
+    var config: String?
+    @Option(name: .customLong("account-id"), help: "12-digit account ID (default: generated once per data dir).")
+    var accountID: String?
+    @Option(help: "Home region (default us-east-1).")
+    var region: String?
+    @Option(name: .customLong("retention-days"), help: "Event history retention in days (default 90).")
+    var retentionDays: Int?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical (default info).")
+    var logLevel: String?
+
+    func run() async throws {
+        var cli: [String: String] = [:]
+        cli["data-dir"] = dataDirectory
+        cli["port"] = port.map(String.init)
+        cli["host"] = host
+        cli["account-id"] = accountID
+        cli["region"] = region
+        cli["retention-days"] = retentionDays.map(String.init)
+        cli["log-level"] = logLevel
+        let configuration: ServerConfiguration
+        do {
+            configuration = try ServerConfiguration.resolve(
+                commandLine: cli, environment: ProcessInfo.processInfo.environment, file: config)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+        let level = configuration.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = Logger(label: "trailkeeper")
+        let group: ServiceGroup
+        do {
+            group = try buildServiceGroup(
+                configuration: configuration, logger: logger,
+                metricsText: {
+                    var buffer: [UInt8] = []
+                    registry.emit(into: &buffer)
+                    return String(decoding: buffer, as: UTF8.self)
+                })
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+        try await group.run()
+    }
+}
