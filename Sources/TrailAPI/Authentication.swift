@@ -74,13 +74,15 @@ struct AuthenticationMiddleware: RouterMiddleware {
             body = try await request.collectBody(upTo: bodyLimit)
         } catch {
             throw APIError(
-                style: style, status: .contentTooLarge, type: "RequestEntityTooLarge",
+                style: style, status: .contentTooLarge, type: style == .s3 ? "EntityTooLarge" : "ValidationException",
                 message: "The request body exceeds the limit of \(bodyLimit) bytes")
         }
         let (path, query) = Self.split(request.uri.string)
         let hash = body.withUnsafeReadableBytes { SHA256Hex.of($0) }
         var headers: [(name: String, value: String)] = []
-        headers.reserveCapacity(request.headers.count)
+        headers.reserveCapacity(request.headers.count + 1)
+        // HTTP/1's Host header arrives as the `:authority` pseudo-header.
+        if let authority = request.head.authority { headers.append(("host", authority)) }
         for field in request.headers {
             headers.append((field.name.canonicalName, field.value))
         }

@@ -6,6 +6,7 @@ import TrailAPI
 import TrailModel
 import TrailStore
 import TrailStoreSQLite
+import UnixSignals
 
 /// Builds the whole service on one port: the only place that picks concrete backends.
 ///

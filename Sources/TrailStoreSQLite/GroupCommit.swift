@@ -114,9 +114,19 @@ actor GroupCommit {
                     continue
                 }
                 let seq = db.lastInsertedRowID
+                // One row per distinct type and per distinct name, so a lookup by either finds
+                // each event once even when it names several resources of one type.
+                var types = Set<String>()
+                var names = Set<String>()
                 for res in r.resources {
-                    insertResource.setUncheckedArguments([seq, r.eventTime, res.type, res.name])
-                    try insertResource.execute()
+                    if let type = res.type, types.insert(type).inserted {
+                        insertResource.setUncheckedArguments([seq, r.eventTime, type, nil])
+                        try insertResource.execute()
+                    }
+                    if let name = res.name, names.insert(name).inserted {
+                        insertResource.setUncheckedArguments([seq, r.eventTime, nil, name])
+                        try insertResource.execute()
+                    }
                 }
                 outcomes.append(.stored(sequence: seq))
             }

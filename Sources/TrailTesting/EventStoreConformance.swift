@@ -87,7 +87,10 @@ public enum EventStoreConformance {
         let target = RecordFixtures.record(
             time: base + 50, name: "CreateUser", source: "iam.amazonaws.com", userName: "mallory",
             accessKeyID: "AKIATARGET0000000001", readOnly: false,
-            resources: [(type: "AWS::IAM::User", arn: "arn:aws:iam::111122223333:user/eve")])
+            resources: [
+                (type: "AWS::IAM::User", arn: "arn:aws:iam::111122223333:user/eve"),
+                (type: "AWS::IAM::User", arn: "arn:aws:iam::111122223333:user/eve2"),
+            ])
         let others = (0..<20).map { RecordFixtures.record(time: base + Int64($0)) }
         _ = try await store.append(others + [target])
         let attributes: [LookupAttribute] = [

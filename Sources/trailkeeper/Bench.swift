@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// `trailkeeper bench`: measurements for BENCHMARKS.md (benchmarks, never timed tests).
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure ingest, acknowledgement latency, lookup latency and journal throughput.",
+        subcommands: [BenchIngest.self, BenchLookup.self, BenchJournal.self])
+}

@@ -1,0 +1,68 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import TrailAPI
+import TrailModel
+import TrailStore
+
+/// Accepts `Authorization: test <region>`; refuses everything else as unsigned.
+struct TestAuthenticator: RequestAuthenticator {
+    func authenticate(_ request: AuthenticationRequest) throws(AuthenticationFailure) -> AuthenticatedCaller {
+        guard let value = request.headers.first(where: { $0.name == "authorization" })?.value,
+            value.hasPrefix("test ")
+        else {
+            throw AuthenticationFailure(
+                jsonType: "MissingAuthenticationTokenException", s3Code: "AccessDenied", status: 403,
+                message: "Missing Authentication Token")
+        }
+        return AuthenticatedCaller(accessKeyID: "AKIATEST", region: String(value.dropFirst(5)), service: "cloudtrail")
+    }
+}
+
+struct TestAPI {
+    static let account = "111122223333"
+    static let channel = Channel(arn: "arn:aws:cloudtrail:us-east-1:111122223333:channel/0f0e0d0c-aaaa-bbbb-cccc-000000000001", name: "trailkeeper-default")
+    let store = MemoryEventStore()
+    var now: Int64 = 1_700_000_000
+
+    func context() -> TrailAPIContext {
+        let now = self.now
+        return TrailAPIContext(
+            store: store, identity: ServiceIdentity(accountID: Self.account, region: "us-east-1", defaultChannel: Self.channel),
+            authenticator: TestAuthenticator(), now: { now })
+    }
+
+    func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let app = Application(router: buildRouter(context()))
+        try await app.test(.router) { client in try await body(client) }
+    }
+}
+
+extension TestClientProtocol {
+    /// Calls a CloudTrail JSON 1.1 operation; returns status and the decoded body.
+    func cloudTrail(
+        _ operation: String, _ input: [String: Any], region: String = "us-east-1", signed: Bool = true
+    ) async throws -> (HTTPResponse.Status, [String: Any]) {
+        var headers: HTTPFields = [
+            HTTPField.Name("x-amz-target")!: "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.\(operation)",
+            .contentType: "application/x-amz-json-1.1",
+        ]
+        if signed { headers[.authorization] = "test \(region)" }
+        let body = try JSONSerialization.data(withJSONObject: input)
+        return try await execute(uri: "/", method: .post, headers: headers, body: ByteBuffer(data: body)) { response in
+            let object = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
+            return (response.status, object)
+        }
+    }
+
+    func post(_ uri: String, _ body: String, region: String = "us-east-1") async throws -> (HTTPResponse.Status, [String: Any]) {
+        try await execute(
+            uri: uri, method: .post, headers: [.authorization: "test \(region)"], body: ByteBuffer(string: body)
+        ) { response in
+            let object = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
+            return (response.status, object)
+        }
+    }
+}
