@@ -45,21 +45,28 @@ struct JSONInput {
 
     func integer(_ key: String) throws -> Int? {
         guard let v = object[key], !(v is NSNull) else { return nil }
-        if let n = v as? Int { return n }
-        if let d = v as? Double, d.isFinite, d == d.rounded(), abs(d) < 1e15 { return Int(d) }
+        if let n = v as? NSNumber, !Self.isBoolean(n) {
+            let d = n.doubleValue
+            if d.isFinite, d == d.rounded(), abs(d) < 1e15 { return Int(d) }
+        }
         throw wrongType(key, "an integer")
     }
 
     func bool(_ key: String) throws -> Bool? {
         guard let v = object[key], !(v is NSNull) else { return nil }
-        guard let b = v as? Bool else { throw wrongType(key, "a boolean") }
-        return b
+        guard let n = v as? NSNumber, Self.isBoolean(n) else { throw wrongType(key, "a boolean") }
+        return n.boolValue
+    }
+
+    /// JSON `true`/`false` arrive as NSNumbers whose type code is `c` (char), unlike numbers.
+    static func isBoolean(_ n: NSNumber) -> Bool {
+        String(cString: n.objCType) == "c"
     }
 
     /// A JSON 1.1 timestamp: epoch seconds (number), or an ISO-8601 string.
     func timestamp(_ key: String) throws -> Int64? {
         guard let v = object[key], !(v is NSNull) else { return nil }
-        if let n = v as? NSNumber, !(v is Bool) {
+        if let n = v as? NSNumber, !Self.isBoolean(n) {
             let d = n.doubleValue
             guard d.isFinite, abs(d) < 1e13 else { throw wrongType(key, "a timestamp") }
             return Int64(d.rounded(.down))

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Testing
 import TrailAPI
 import TrailModel
@@ -63,20 +64,21 @@ import TrailTesting
     }
 
     @Test(arguments: [
-        (["MaxResults": 0] as [String: any Sendable], "InvalidMaxResultsException"),
-        (["MaxResults": 51], "InvalidMaxResultsException"),
-        (["StartTime": 200, "EndTime": 100], "InvalidTimeRangeException"),
-        (["NextToken": "garbage"], "InvalidNextTokenException"),
-        (["EventCategory": "foo"], "InvalidEventCategoryException"),
-        (["LookupAttributes": [["AttributeKey": "EventName", "AttributeValue": "A"], ["AttributeKey": "EventName", "AttributeValue": "B"]]], "InvalidLookupAttributesException"),
-        (["LookupAttributes": [["AttributeKey": "Color", "AttributeValue": "red"]]], "InvalidLookupAttributesException"),
-        (["LookupAttributes": [["AttributeKey": "ReadOnly", "AttributeValue": "maybe"]]], "InvalidLookupAttributesException"),
-        (["LookupAttributes": [["AttributeKey": "EventName", "AttributeValue": ""]]], "InvalidLookupAttributesException"),
-        (["EventCategory": "insight", "LookupAttributes": [["AttributeKey": "Username", "AttributeValue": "x"]]], "InvalidLookupAttributesException"),
-        (["MaxResults": "ten"], "SerializationException"),
+        (#"{"MaxResults": 0}"#, "InvalidMaxResultsException"),
+        (#"{"MaxResults": 51}"#, "InvalidMaxResultsException"),
+        (#"{"StartTime": 200, "EndTime": 100}"#, "InvalidTimeRangeException"),
+        (#"{"NextToken": "garbage"}"#, "InvalidNextTokenException"),
+        (#"{"EventCategory": "foo"}"#, "InvalidEventCategoryException"),
+        (#"{"LookupAttributes": [{"AttributeKey": "EventName", "AttributeValue": "A"}, {"AttributeKey": "EventName", "AttributeValue": "B"}]}"#, "InvalidLookupAttributesException"),
+        (#"{"LookupAttributes": [{"AttributeKey": "Color", "AttributeValue": "red"}]}"#, "InvalidLookupAttributesException"),
+        (#"{"LookupAttributes": [{"AttributeKey": "ReadOnly", "AttributeValue": "maybe"}]}"#, "InvalidLookupAttributesException"),
+        (#"{"LookupAttributes": [{"AttributeKey": "EventName", "AttributeValue": ""}]}"#, "InvalidLookupAttributesException"),
+        (#"{"EventCategory": "insight", "LookupAttributes": [{"AttributeKey": "Username", "AttributeValue": "x"}]}"#, "InvalidLookupAttributesException"),
+        (#"{"MaxResults": "ten"}"#, "SerializationException"),
     ])
-    func badInputGetsAWSErrors(_ input: [String: any Sendable], _ type: String) async throws {
+    func badInputGetsAWSErrors(_ json: String, _ type: String) async throws {
         try await TestAPI().test { client in
+            let input = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
             let (status, body) = try await client.cloudTrail("LookupEvents", input)
             #expect(status == .badRequest)
             #expect(body["__type"] as? String == type)

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOFoundationCompat
 import TrailAPI
 import TrailModel
 import TrailStore
@@ -51,18 +52,18 @@ extension TestClientProtocol {
         ]
         if signed { headers[.authorization] = "test \(region)" }
         let body = try JSONSerialization.data(withJSONObject: input)
-        return try await execute(uri: "/", method: .post, headers: headers, body: ByteBuffer(data: body)) { response in
-            let object = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
-            return (response.status, object)
+        let (status, data) = try await execute(uri: "/", method: .post, headers: headers, body: ByteBuffer(data: body)) { response in
+            (response.status, Data(buffer: response.body))
         }
+        return (status, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
     }
 
     func post(_ uri: String, _ body: String, region: String = "us-east-1") async throws -> (HTTPResponse.Status, [String: Any]) {
-        try await execute(
+        let (status, data) = try await execute(
             uri: uri, method: .post, headers: [.authorization: "test \(region)"], body: ByteBuffer(string: body)
         ) { response in
-            let object = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
-            return (response.status, object)
+            (response.status, Data(buffer: response.body))
         }
+        return (status, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
     }
 }
