@@ -117,6 +117,10 @@ let package = Package(
             dependencies: ["AWSWire"]
         ),
         .testTarget(
+            name: "TrailServerTests",
+            dependencies: ["TrailServer", "TrailModel", "TrailStore", "TrailTesting"]
+        ),
+        .testTarget(
             name: "TrailAPITests",
             dependencies: [
                 "TrailModel", "TrailStore", "TrailAPI", "TrailServer", "AWSWire", "TrailTesting",

@@ -38,8 +38,20 @@ public final class SQLiteEventStore: EventStore {
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             try db.execute(sql: "PRAGMA cache_size = -65536")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // Checkpoint less often: each checkpoint rewrites and fsyncs database pages.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
         }
         do {
+            // 16 KB pages (measured: ~2× the insert rate of 4 KB pages for ~1.3 KB records with
+            // several indexes). The page size must be fixed before the database enters WAL mode.
+            if !FileManager.default.fileExists(atPath: configuration.path) {
+                let creator = try DatabaseQueue(path: configuration.path)
+                try creator.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA page_size = 16384")
+                    try db.execute(sql: "VACUUM")
+                }
+                try creator.close()
+            }
             pool = try DatabasePool(path: configuration.path, configuration: config)
             try Self.migrator.migrate(pool)
         } catch {
@@ -86,7 +98,6 @@ public final class SQLiteEventStore: EventStore {
                     );
                     CREATE INDEX event_resources_type ON event_resources(type, event_time, seq);
                     CREATE INDEX event_resources_name ON event_resources(name, event_time, seq);
-                    CREATE INDEX event_resources_seq ON event_resources(seq);
                     CREATE TABLE cursors (name TEXT PRIMARY KEY, seq INTEGER NOT NULL);
                     """)
         }

@@ -53,13 +53,17 @@ struct BenchJournal: AsyncParsableCommand {
     var dataDirectory: String?
     @Option(name: .customLong("span-days"), help: "Spread event times over this many days before now.")
     var spanDays = 1
+    @Flag(name: .customLong("parse-only"), help: "Parse without storing (the parser's share of the cost).")
+    var parseOnly = false
+    @Flag(name: .customLong("no-fsync"), help: "synchronous=NORMAL: durable across process crashes, not power loss.")
+    var noFsync = false
 
     func run() async throws {
         let dir = dataDirectory ?? NSTemporaryDirectory() + "/tk-bench-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { if dataDirectory == nil { try? FileManager.default.removeItem(atPath: dir) } }
         // The layout of a data dir, so `serve --data-dir` can answer lookups over it afterwards.
-        let store = try SQLiteEventStore(configuration: .init(path: dir + "/journal.sqlite"), logger: Logger(label: "bench"))
+        let store = try SQLiteEventStore(configuration: .init(path: dir + "/journal.sqlite", synchronousFull: !noFsync), logger: Logger(label: "bench"))
         let now = Int64(Date().timeIntervalSince1970)
         // Pre-build request bodies so that generation is not measured.
         let bodies: [Data] = stride(from: 0, to: events, by: batch).map { start in
@@ -79,7 +83,7 @@ struct BenchJournal: AsyncParsableCommand {
                     for body in slice {
                         let t0 = clock.now
                         let records = try parser.records(in: body).compactMap { try? $0.get() }
-                        _ = try await store.append(records)
+                        if !parseOnly { _ = try await store.append(records) }
                         samples.append(Double((clock.now - t0) / .microseconds(1)) / 1000)
                     }
                     return samples

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import TrailServer
+
+@Suite struct ServerConfigurationTests {
+    @Test func defaultsNeedNoConfiguration() throws {
+        let c = try ServerConfiguration.resolve(commandLine: [:], environment: [:], file: nil)
+        #expect(c.host == "127.0.0.1")
+        #expect(c.port == 4600)
+        #expect(c.dataDirectory == "./trailkeeper-data")
+        #expect(c.region == "us-east-1")
+        #expect(c.retentionDays == 90)
+        #expect(c.accountID == nil)
+    }
+
+    @Test func commandLineBeatsEnvironmentBeatsFile() throws {
+        let file = NSTemporaryDirectory() + "tk-config-\(UUID().uuidString).yaml"
+        try "port: 5000\nregion: eu-west-1\nretention-days: 30\naccount-id: '123456789012'\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let c = try ServerConfiguration.resolve(
+            commandLine: ["port": "6000"], environment: ["TRAILKEEPER_PORT": "5500", "TRAILKEEPER_REGION": "ap-south-1"],
+            file: file)
+        #expect(c.port == 6000)
+        #expect(c.region == "ap-south-1")
+        #expect(c.retentionDays == 30)
+        #expect(c.accountID == "123456789012")
+    }
+
+    @Test(arguments: [
+        ["port": "99999"], ["account-id": "12345"], ["retention-days": "0"], ["log-level": "loud"], ["region": "us east"],
+    ])
+    func badValuesAreRefused(_ values: [String: String]) {
+        #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration.resolve(commandLine: values, environment: [:], file: nil)
+        }
+    }
+
+    @Test func unknownFileKeysAreRefused() throws {
+        let file = NSTemporaryDirectory() + "tk-config-\(UUID().uuidString).yaml"
+        try "prot: 5000\n".write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration.resolve(commandLine: [:], environment: [:], file: file)
+        }
+    }
+}
+
+@Suite struct DataDirectoryTests {
+    @Test func firstStartWritesCredentialsAndAStableIdentity() throws {
+        let path = NSTemporaryDirectory() + "tk-dir-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let dir = DataDirectory(path: path)
+        try dir.prepare()
+        let keys = try dir.credentials()
+        #expect(keys.count == 1)
+        let (id, secret) = try #require(keys.first)
+        #expect(id.hasPrefix("AKIA") && id.count == 20)
+        #expect(secret.count == 40)
+        let attributes = try FileManager.default.attributesOfItem(atPath: dir.credentialsPath)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let text = try String(contentsOfFile: dir.credentialsPath, encoding: .utf8)
+        #expect(text.hasPrefix("[default]\naws_access_key_id = \(id)\naws_secret_access_key = "))
+        #expect(try dir.credentials() == keys)
+
+        let first = try dir.identity(accountID: nil, region: "us-east-1")
+        #expect(first.accountID.count == 12 && first.accountID.allSatisfy(\.isNumber))
+        let second = try dir.identity(accountID: nil, region: "us-east-1")
+        #expect(first == second)
+        #expect(first.defaultChannel.arn.hasPrefix("arn:aws:cloudtrail:us-east-1:\(first.accountID):channel/"))
+        #expect(try dir.identity(accountID: "123456789012", region: "us-east-1").accountID == "123456789012")
+    }
+}
