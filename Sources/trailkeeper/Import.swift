@@ -22,6 +22,8 @@ struct Import: AsyncParsableCommand {
     var dataDirectory: String = "./trailkeeper-data"
     @Option(help: "Records per batch.") var batchSize = 1000
     @Option(help: "Batches in flight.") var concurrency = 4
+    @Option(name: .customLong("source-profile"), help: "AWS profile for s3:// sources when it differs from the server's.")
+    var sourceProfile: String?
     @Flag(help: "Print no progress.") var quiet = false
 
     func validate() throws {
@@ -43,7 +45,13 @@ struct Import: AsyncParsableCommand {
                 case .path(let path):
                     do { files += try RecordImporter.localFiles(path) } catch { throw ValidationError("\(error)") }
                 case .s3(let bucket, let prefix):
-                    let s3 = try S3Source(http: http, configuration: config, logger: logger)
+                    var sourceEnvironment = environment
+                    if let sourceProfile {
+                        sourceEnvironment["AWS_PROFILE"] = sourceProfile
+                        sourceEnvironment["AWS_ACCESS_KEY_ID"] = nil
+                    }
+                    let s3 = try S3Source(
+                        http: http, configuration: AWSConfiguration(environment: sourceEnvironment), logger: logger)
                     files += try await s3.files(bucket: bucket, prefix: prefix)
                 }
             }
