@@ -114,7 +114,8 @@ let package = Package(
         ),
         .testTarget(
             name: "AWSWireTests",
-            dependencies: ["AWSWire"]
+            dependencies: ["AWSWire"],
+            resources: [.copy("Resources")]
         ),
         .testTarget(
             name: "TrailServerTests",

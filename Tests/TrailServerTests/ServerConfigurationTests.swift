@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrailModel
 import TrailServer
 
 @Suite struct ServerConfigurationTests {
