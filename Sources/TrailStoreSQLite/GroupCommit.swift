@@ -1,4 +1,5 @@
 import GRDB
+import Logging
 import TrailModel
 import TrailStore
 
@@ -19,11 +20,17 @@ actor GroupCommit {
     }
 
     private let pool: DatabasePool
+    private let ids: EventIDIndex
+    private let logger: Logger
     private var pending: [Pending] = []
     private var committing = false
+    /// Set when the ID index missed an update: the next commit first catches it up.
+    private var indexBehind = false
 
-    init(pool: DatabasePool) {
+    init(pool: DatabasePool, ids: EventIDIndex, logger: Logger) {
         self.pool = pool
+        self.ids = ids
+        self.logger = logger
     }
 
     func append(_ records: [AuditRecord]) async throws -> [AppendOutcome] {
@@ -58,8 +65,7 @@ actor GroupCommit {
         let groups = batches.map(\.records)
         let result: Result<[[AppendOutcome]], any Error>
         do {
-            let pool = self.pool
-            result = .success(try await pool.write { db in try Self.insert(groups, db: db) })
+            result = .success(try await commit(groups))
         } catch {
             result = .failure(error)
         }
@@ -86,10 +92,35 @@ actor GroupCommit {
         return try mine.get()
     }
 
-    static func insert(_ groups: [[AuditRecord]], db: Database) throws -> [[AppendOutcome]] {
+    /// Journal first (durable), then the ID index: the index is never ahead of the journal.
+    private func commit(_ groups: [[AuditRecord]]) async throws -> [[AppendOutcome]] {
+        if indexBehind {
+            _ = try ids.catchUp(with: pool)
+            indexBehind = false
+        }
+        let candidates = Array(Set(groups.joined().map(\.eventID)))
+        let known = try await ids.existing(candidates)
+        let (outcomes, added) = try await pool.write { db in try Self.insert(groups, known: known, db: db) }
+        if let last = added.last?.1 {
+            do {
+                try await ids.insert(added, through: last)
+            } catch {
+                // The events are committed; the index catches up before the next commit.
+                indexBehind = true
+                logger.error("event ID index update failed", metadata: ["trail.error": "\(String(reflecting: error))"])
+            }
+        }
+        return outcomes
+    }
+
+    static func insert(
+        _ groups: [[AuditRecord]], known: Set<String>, db: Database
+    ) throws -> ([[AppendOutcome]], [(String, Int64)]) {
+        var seen = known
+        var added: [(String, Int64)] = []
         let insertEvent = try db.cachedStatement(
             sql: """
-                INSERT OR IGNORE INTO events(event_id, event_time, event_name, event_source, read_only, username,
+                INSERT INTO events(event_id, event_time, event_name, event_source, read_only, username,
                     access_key_id, category, management, region, account, error_code, event_type, event_version,
                     resources, raw)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -102,6 +133,10 @@ actor GroupCommit {
             var outcomes: [AppendOutcome] = []
             outcomes.reserveCapacity(records.count)
             for r in records {
+                guard seen.insert(r.eventID).inserted else {
+                    outcomes.append(.duplicate)
+                    continue
+                }
                 insertEvent.setUncheckedArguments([
                     r.eventID, r.eventTime, r.eventName, r.eventSource, r.readOnly.map { $0 ? 1 : 0 }, r.username,
                     r.accessKeyID, r.eventCategory, r.managementEvent.map { $0 ? 1 : 0 }, r.awsRegion,
@@ -109,11 +144,8 @@ actor GroupCommit {
                     r.raw,
                 ])
                 try insertEvent.execute()
-                guard db.changesCount > 0 else {
-                    outcomes.append(.duplicate)
-                    continue
-                }
                 let seq = db.lastInsertedRowID
+                added.append((r.eventID, seq))
                 // One row per distinct type and per distinct name, so a lookup by either finds
                 // each event once even when it names several resources of one type.
                 var types = Set<String>()
@@ -132,6 +164,6 @@ actor GroupCommit {
             }
             all.append(outcomes)
         }
-        return all
+        return (all, added)
     }
 }

@@ -27,6 +27,7 @@ public final class SQLiteEventStore: EventStore {
     }
 
     let pool: DatabasePool
+    let ids: EventIDIndex
     private let committer: GroupCommit
     private let logger: Logger
 
@@ -54,11 +55,19 @@ public final class SQLiteEventStore: EventStore {
             }
             pool = try DatabasePool(path: configuration.path, configuration: config)
             try Self.migrator.migrate(pool)
+            ids = try EventIDIndex(path: Self.indexPath(for: configuration.path), logger: logger)
+            let indexed = try ids.catchUp(with: pool)
+            if indexed > 0 { logger.info("event ID index caught up", metadata: ["trail.indexed": "\(indexed)"]) }
         } catch {
             throw StoreError(.unavailable, "cannot open the event store", underlying: error)
         }
         self.logger = logger
-        self.committer = GroupCommit(pool: pool)
+        self.committer = GroupCommit(pool: pool, ids: ids, logger: logger)
+    }
+
+    /// `journal.sqlite` → `journal-ids.sqlite`.
+    static func indexPath(for path: String) -> String {
+        path.hasSuffix(".sqlite") ? String(path.dropLast(7)) + "-ids.sqlite" : path + "-ids"
     }
 
     static var migrator: DatabaseMigrator {
@@ -68,7 +77,7 @@ public final class SQLiteEventStore: EventStore {
                 sql: """
                     CREATE TABLE events (
                         seq INTEGER PRIMARY KEY,
-                        event_id TEXT NOT NULL UNIQUE,
+                        event_id TEXT NOT NULL,
                         event_time INTEGER NOT NULL,
                         event_name TEXT,
                         event_source TEXT,
@@ -136,8 +145,9 @@ public final class SQLiteEventStore: EventStore {
             timeColumn = "r.event_time"
             seqColumn = "r.seq"
         case .eventID(let v):
-            conditions.append("e.event_id = ?")
-            arguments.append(v)
+            guard let seq = try await sequence(of: v) else { return LookupPage(events: [], next: nil) }
+            conditions.append("e.seq = ?")
+            arguments.append(seq)
         case .eventName(let v):
             conditions.append("e.event_name = ?")
             arguments.append(v)
@@ -188,9 +198,18 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func record(eventID: String) async throws -> AuditRecord? {
-        try await read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM events WHERE event_id = ?", arguments: [eventID])
+        guard let seq = try await sequence(of: eventID) else { return nil }
+        return try await read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM events WHERE seq = ? AND event_id = ?", arguments: [seq, eventID])
                 .map { Self.entry($0).record }
+        }
+    }
+
+    func sequence(of eventID: String) async throws -> Int64? {
+        do {
+            return try ids.sequence(of: eventID)
+        } catch {
+            throw StoreError(.unavailable, "the event ID index could not be read", underlying: error)
         }
     }
 
@@ -220,13 +239,21 @@ public final class SQLiteEventStore: EventStore {
     }
 
     public func expire(before cutoff: Int64) async throws -> Int {
-        try await write { db in
+        let expired = try await write { db -> [String] in
             let horizon = try Int64.fetchOne(db, sql: "SELECT min(seq) FROM cursors") ?? Int64.max
+            let gone = try String.fetchAll(
+                db, sql: "SELECT event_id FROM events WHERE event_time < ? AND seq <= ?", arguments: [cutoff, horizon])
             try db.execute(
                 sql: "DELETE FROM event_resources WHERE event_time < ? AND seq <= ?", arguments: [cutoff, horizon])
             try db.execute(sql: "DELETE FROM events WHERE event_time < ? AND seq <= ?", arguments: [cutoff, horizon])
-            return db.changesCount
+            return gone
         }
+        do {
+            try ids.remove(expired)
+        } catch {
+            throw StoreError(.unavailable, "the event ID index could not be updated", underlying: error)
+        }
+        return expired.count
     }
 
     public func statistics() async throws -> StoreStatistics {
@@ -240,6 +267,7 @@ public final class SQLiteEventStore: EventStore {
     /// Closes the database.
     public func close() throws {
         try pool.close()
+        try ids.queue.close()
     }
 
     // MARK: rows

@@ -48,4 +48,32 @@ import TrailTesting
             try reopened.close()
         }
     }
+
+    @Test func eventIDIndexIsRebuiltFromTheJournal() async throws {
+        try await withStore { path in
+            let records = (0..<300).map { RecordFixtures.record(time: 1_700_000_000 + Int64($0)) }
+            do {
+                let store = try SQLiteEventStore(configuration: .init(path: path), logger: Logger(label: "test"))
+                _ = try await store.append(records)
+                try store.close()
+            }
+            // The index is lost (or was damaged by a power cut): reopening rebuilds it.
+            let index = String(path.dropLast(7)) + "-ids.sqlite"
+            #expect(FileManager.default.fileExists(atPath: index))
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: index + suffix) }
+            let reopened = try SQLiteEventStore(configuration: .init(path: path), logger: Logger(label: "test"))
+            #expect(try await reopened.append(records).allSatisfy { $0 == .duplicate })
+            #expect(try await reopened.record(eventID: records[123].eventID)?.raw == records[123].raw)
+            let page = try await reopened.lookup(LookupQuery(attribute: .eventID(records[7].eventID)))
+            #expect(page.events.map(\.record.eventID) == [records[7].eventID])
+            try reopened.close()
+
+            // A damaged file is detected and rebuilt too.
+            try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: index))
+            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: index + suffix) }
+            let again = try SQLiteEventStore(configuration: .init(path: path), logger: Logger(label: "test"))
+            #expect(try await again.append([records[0], records[299]]) == [.duplicate, .duplicate])
+            try again.close()
+        }
+    }
 }
