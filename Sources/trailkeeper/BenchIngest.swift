@@ -131,8 +131,11 @@ struct BenchLookup: AsyncParsableCommand {
                 for _ in 0..<pages {
                     input["MaxResults"] = 50
                     let t0 = clock.now
-                    let output = try await connection.cloudTrail("LookupEvents", input)
+                    let (status, body) = try await connection.cloudTrailRaw("LookupEvents", input)
                     samples.append(Double((clock.now - t0) / .microseconds(1)) / 1000)
+                    guard status == 200, let output = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
+                        throw ValidationError("LookupEvents failed: HTTP \(status)")
+                    }
                     events += (output["Events"] as? [Any])?.count ?? 0
                     // Walk forward through the pages; start again at the top when they run out.
                     if let token = output["NextToken"] as? String { input["NextToken"] = token } else { input = base }
