@@ -114,7 +114,13 @@ let package = Package(
         ),
         .testTarget(
             name: "AWSWireTests",
-            dependencies: ["AWSWire"],
+            dependencies: [
+                "AWSWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             resources: [.copy("Resources")]
         ),
         .testTarget(

@@ -5,96 +5,223 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 
-/// A SigV4-signing HTTP client for AWS APIs, with retries.
+/// A small HTTP client for AWS APIs: signs every attempt with SigV4 and retries what
+/// ``RetryPolicy`` says is transient.
 ///
-/// Retries connection failures, timeouts, HTTP 5xx, 429 and throttling codes with exponential
-/// backoff and full jitter. The caller owns the `HTTPClient`.
+/// The caller owns the `HTTPClient` (and shuts it down). A response with an error status is
+/// returned, not thrown: turn it into an ``AWSError`` with ``AWSError/init(response:)``.
 public struct AWSClient: Sendable {
-    /// Retry policy.
+    /// Retry, timeout and size limits.
     public struct Configuration: Sendable {
-        public var maximumAttempts: Int = 4
-        public var baseDelay: Duration = .milliseconds(100)
-        public var maximumDelay: Duration = .seconds(5)
-        public var timeout: TimeAmount = .seconds(60)
-        public var maximumResponseBytes: Int = 1 << 30
-        public init() {}
+        /// When to retry.
+        public var retry: RetryPolicy
+        /// The deadline of one attempt, response body included.
+        public var timeout: TimeAmount
+        /// The largest response body collected; a larger one fails the request (not retried).
+        public var maximumResponseBytes: Int
+
+        /// Limits with defaults: 4 attempts, 60 s per attempt, 256 MiB bodies.
+        public init(
+            retry: RetryPolicy = RetryPolicy(),
+            timeout: TimeAmount = .seconds(60),
+            maximumResponseBytes: Int = 256 * 1024 * 1024
+        ) {
+            self.retry = retry
+            self.timeout = timeout
+            self.maximumResponseBytes = maximumResponseBytes
+        }
     }
 
-    /// A response: status, headers and body.
+    /// A response: status, headers and the whole body.
     public struct Response: Sendable {
+        /// The HTTP status code.
         public var status: Int
+        /// The response headers.
         public var headers: HTTPHeaders
+        /// The body, collected up to ``Configuration/maximumResponseBytes``.
         public var body: Data
+
+        /// A response from its parts.
+        public init(status: Int, headers: HTTPHeaders = [:], body: Data = Data()) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
+
+        /// Whether the status is 2xx.
+        public var isSuccess: Bool { (200..<300).contains(status) }
     }
 
-    public let http: HTTPClient
+    /// The HTTP client requests go through.
+    public let httpClient: HTTPClient
+    /// The key requests are signed with.
     public let credentials: SigV4.Credentials
-    public let region: String
+    /// Retry, timeout and size limits.
     public let configuration: Configuration
     let logger: Logger
 
+    /// A client over `httpClient`, signing with `credentials`.
     public init(
-        http: HTTPClient, credentials: SigV4.Credentials, region: String, configuration: Configuration = .init(),
+        httpClient: HTTPClient,
+        credentials: SigV4.Credentials,
+        configuration: Configuration = Configuration(),
         logger: Logger
     ) {
-        self.http = http
+        self.httpClient = httpClient
         self.credentials = credentials
-        self.region = region
         self.configuration = configuration
         self.logger = logger
     }
 
-    /// Sends a signed request to `endpoint` (scheme://host[:port]) and returns the response,
-    /// whatever its status, after retrying retryable failures.
+    /// Sends a signed request to `endpoint` and returns the response, whatever its status.
+    ///
+    /// - Parameters:
+    ///   - method: the HTTP method.
+    ///   - endpoint: `scheme://host[:port][/base-path]`, such as `http://127.0.0.1:4566`.
+    ///   - path: the path after the endpoint's, already percent-encoded, starting with `/`.
+    ///   - query: the query string, already percent-encoded, without `?`.
+    ///   - headers: extra headers to send and sign (`Host` is added).
+    ///   - body: the request body.
+    ///   - service: the SigV4 signing name, such as `s3` or `cloudtrail`.
+    ///   - region: the SigV4 region.
+    /// - Throws: ``AWSError`` for an unusable endpoint; the transport's error when every attempt failed.
     public func send(
-        method: HTTPMethod, endpoint: String, path: String, query: String = "", headers: [(String, String)] = [],
-        body: Data = Data(), service: String
+        method: HTTPMethod,
+        endpoint: String,
+        path: String,
+        query: String = "",
+        headers: [(String, String)] = [],
+        body: Data = Data(),
+        service: String,
+        region: String
     ) async throws -> Response {
-        guard let url = URL(string: endpoint), let host = url.host else {
-            throw AWSError(code: "InvalidEndpoint", message: "\(endpoint) is not a URL", status: 0)
+        let target = try Endpoint(endpoint)
+        return try await send(
+            method: method,
+            target: target,
+            path: target.basePath + (path.isEmpty ? "/" : path),
+            query: query,
+            headers: headers,
+            body: body,
+            service: service,
+            region: region
+        )
+    }
+
+    /// Sends a signed request to a full URL (`scheme://host[:port]/path[?query]`, percent-encoded).
+    ///
+    /// - Throws: ``AWSError`` for an unusable URL; the transport's error when every attempt failed.
+    public func send(
+        method: HTTPMethod,
+        url: String,
+        headers: [(String, String)] = [],
+        body: Data = Data(),
+        service: String,
+        region: String
+    ) async throws -> Response {
+        guard let parsed = URL(string: url) else {
+            throw AWSError(code: "InvalidEndpoint", message: "not a URL: \(url)", status: 0)
         }
-        let hostHeader = url.port.map { "\(host):\($0)" } ?? host
-        let base = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
-        var attempt = 0
+        let target = try Endpoint(url)
+        let path = parsed.path(percentEncoded: true)
+        return try await send(
+            method: method,
+            target: target,
+            path: path.isEmpty ? "/" : path,
+            query: parsed.query(percentEncoded: true) ?? "",
+            headers: headers,
+            body: body,
+            service: service,
+            region: region
+        )
+    }
+
+    func send(
+        method: HTTPMethod,
+        target: Endpoint,
+        path: String,
+        query: String,
+        headers: [(String, String)],
+        body: Data,
+        service: String,
+        region: String
+    ) async throws -> Response {
+        let payloadHash = SigV4.sha256Hex(body)
+        let url = target.origin + path + (query.isEmpty ? "" : "?" + query)
+        var generator = SystemRandomNumberGenerator()
+        var attempt = 1
         while true {
-            attempt += 1
+            try Task.checkCancellation()
             var signable = SignableRequest(
-                method: method.rawValue, path: path, query: query, headers: [("host", hostHeader)] + headers, body: body)
+                method: method.rawValue,
+                path: path,
+                query: query,
+                headers: [("Host", target.hostHeader)] + headers,
+                payloadHash: payloadHash
+            )
             SigV4.sign(&signable, credentials: credentials, region: region, service: service, date: Date())
-            var request = HTTPClientRequest(url: base + path + (query.isEmpty ? "" : "?" + query))
+            var request = HTTPClientRequest(url: url)
             request.method = method
-            for (name, value) in signable.headers where name != "host" { request.headers.add(name: name, value: value) }
+            for header in signable.headers { request.headers.add(name: header.name, value: header.value) }
             if !body.isEmpty { request.body = .bytes(ByteBuffer(data: body)) }
+
+            let canRetry = attempt < configuration.retry.maximumAttempts
             do {
-                let response = try await http.execute(request, timeout: configuration.timeout)
+                let response = try await httpClient.execute(request, timeout: configuration.timeout, logger: logger)
                 let buffer = try await response.body.collect(upTo: configuration.maximumResponseBytes)
-                let result = Response(status: Int(response.status.code), headers: response.headers, body: Data(buffer: buffer))
-                if attempt < configuration.maximumAttempts, Self.isRetryable(result) {
-                    try await backoff(attempt)
-                    continue
-                }
-                return result
-            } catch let error as CancellationError {
-                throw error
+                let result = Response(
+                    status: Int(response.status.code),
+                    headers: response.headers,
+                    body: Data(buffer: buffer)
+                )
+                guard canRetry, RetryPolicy.isRetryable(result) else { return result }
+                logger.debug(
+                    "AWS request answered with a retryable status",
+                    metadata: [
+                        LogKey.service: "\(service)", LogKey.attempt: "\(attempt)", LogKey.status: "\(result.status)",
+                    ]
+                )
             } catch {
-                guard attempt < configuration.maximumAttempts else { throw error }
-                logger.debug("retrying after a transport error", metadata: ["trail.error": "\(error)"])
-                try await backoff(attempt)
+                guard canRetry, RetryPolicy.isRetryable(error) else { throw error }
+                logger.debug(
+                    "AWS request failed, retrying",
+                    metadata: [LogKey.service: "\(service)", LogKey.attempt: "\(attempt)", LogKey.error: "\(error)"]
+                )
             }
+            try await Task.sleep(for: configuration.retry.delay(beforeRetry: attempt, using: &generator))
+            attempt += 1
         }
     }
 
-    static func isRetryable(_ r: Response) -> Bool {
-        if r.status >= 500 || r.status == 429 { return true }
-        guard r.status == 400 || r.status == 403 || r.status == 503 else { return false }
-        let text = String(decoding: r.body.prefix(2048), as: UTF8.self)
-        return ["Throttling", "ThrottlingException", "SlowDown", "RequestLimitExceeded", "TooManyRequestsException"]
-            .contains { text.contains($0) }
+    enum LogKey {
+        static let service = "trail.aws.service"
+        static let attempt = "trail.aws.attempt"
+        static let status = "trail.http.status"
+        static let error = "trail.error"
     }
 
-    func backoff(_ attempt: Int) async throws {
-        let cap = min(configuration.maximumDelay, configuration.baseDelay * (1 << min(attempt, 20)))
-        let nanos = cap.components.seconds * 1_000_000_000 + cap.components.attoseconds / 1_000_000_000
-        try await Task.sleep(for: .nanoseconds(Int64.random(in: 0...max(nanos, 1))))
+    /// Where requests go: the origin to connect to, the `Host` header to sign, a base path.
+    struct Endpoint {
+        var origin: String
+        var hostHeader: String
+        var basePath: String
+
+        init(_ text: String) throws(AWSError) {
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+                scheme == "http" || scheme == "https",
+                let rawHost = url.host(percentEncoded: false), !rawHost.isEmpty
+            else {
+                throw AWSError(code: "InvalidEndpoint", message: "not an http(s) URL: \(text)", status: 0)
+            }
+            let host =
+                rawHost.contains(":") && !rawHost.hasPrefix("[") ? "[\(rawHost.lowercased())]" : rawHost.lowercased()
+            let defaultPort = scheme == "https" ? 443 : 80
+            let port = url.port.flatMap { $0 == defaultPort ? nil : $0 }
+            hostHeader = port.map { "\(host):\($0)" } ?? host
+            origin = "\(scheme)://" + (url.port.map { "\(host):\($0)" } ?? host)
+            var base = url.path(percentEncoded: true)
+            while base.hasSuffix("/") { base.removeLast() }
+            basePath = base
+        }
     }
 }

@@ -1,74 +1,49 @@
 import Crypto
 import Foundation
 
-/// Why a request failed SigV4 verification, in AWS's vocabularies.
-public struct SigV4Error: Error, Sendable, CustomStringConvertible {
-    public enum Code: Sendable, Hashable {
-        case missingAuthentication
-        case incompleteSignature
-        case unknownAccessKey
-        case signatureMismatch
-        case requestExpired
-        case payloadHashMismatch
-    }
-
-    public var code: Code
-    /// Safe to show the client: never a secret or the expected signature.
-    public var message: String
-
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
-
-    /// The AWS JSON error type (`__type`).
-    public var jsonErrorType: String {
-        switch code {
-        case .missingAuthentication: "MissingAuthenticationTokenException"
-        case .incompleteSignature: "IncompleteSignatureException"
-        case .unknownAccessKey: "UnrecognizedClientException"
-        case .signatureMismatch, .requestExpired, .payloadHashMismatch: "InvalidSignatureException"
-        }
-    }
-
-    /// The S3 XML error code.
-    public var s3ErrorCode: String {
-        switch code {
-        case .missingAuthentication: "AccessDenied"
-        case .incompleteSignature: "AuthorizationHeaderMalformed"
-        case .unknownAccessKey: "InvalidAccessKeyId"
-        case .signatureMismatch: "SignatureDoesNotMatch"
-        case .requestExpired: "RequestTimeTooSkewed"
-        case .payloadHashMismatch: "XAmzContentSHA256Mismatch"
-        }
-    }
-
-    public var httpStatus: Int {
-        switch code {
-        case .incompleteSignature, .payloadHashMismatch: 400
-        case .missingAuthentication, .unknownAccessKey, .signatureMismatch, .requestExpired: 403
-        }
-    }
-}
-
-/// Verifies SigV4-signed requests on the server side (Authorization header and presigned query).
+/// Verifies SigV4-signed requests on the server side: the `Authorization` header form and the
+/// presigned (query-string) form.
+///
+/// Checks, in order: that the request is signed at all; the algorithm and the shape of the
+/// credential; that the access key (and its session token, if it has one) is known; that the
+/// credential scope's date is `X-Amz-Date`'s date; the clock skew (or a presigned URL's expiry);
+/// that `host` is signed; that `x-amz-content-sha256`, unless `UNSIGNED-PAYLOAD` or `STREAMING-…`,
+/// is the hash of the body received; and the signature, compared in constant time.
 public struct SigV4Verifier: Sendable {
-    /// Who signed a request, and for what.
+    /// Who signed a request, and for which region and service.
     public struct VerifiedIdentity: Sendable, Hashable {
+        /// The access key that signed the request.
         public var accessKeyID: String
+        /// The region of the credential scope.
         public var region: String
+        /// The service (signing name) of the credential scope.
         public var service: String
+        /// When the request was signed (`X-Amz-Date`).
         public var signedAt: Date
+
+        /// An identity from its parts.
+        public init(accessKeyID: String, region: String, service: String, signedAt: Date) {
+            self.accessKeyID = accessKeyID
+            self.region = region
+            self.service = service
+            self.signedAt = signedAt
+        }
     }
 
     let credentials: @Sendable (String) -> SigV4.Credentials?
-    let allowedSkew: TimeInterval
+    /// How far the signing time may be from now, either way (AWS allows 15 minutes).
+    public let allowedSkew: Duration
     let now: @Sendable () -> Date
 
+    /// A verifier.
+    ///
+    /// - Parameters:
+    ///   - credentials: finds the credentials of an access key ID, or nil when the key is unknown.
+    ///   - allowedSkew: how far the signing time may be from now, either way.
+    ///   - now: the clock (injected by tests).
     public init(
-        credentials: @escaping @Sendable (String) -> SigV4.Credentials?, allowedSkew: TimeInterval = 15 * 60,
+        credentials: @escaping @Sendable (String) -> SigV4.Credentials?,
+        allowedSkew: Duration = .seconds(15 * 60),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.credentials = credentials
@@ -76,170 +51,141 @@ public struct SigV4Verifier: Sendable {
         self.now = now
     }
 
-    struct Parts {
-        var accessKeyID: String
-        var date: String
-        var region: String
-        var service: String
-        var signedHeaders: [String]
-        var signature: String
-        var amzDate: String
-        var expires: Int?
-    }
-
     /// Verifies one request.
     ///
     /// - Parameters:
-    ///   - path: the path as received (percent-encoded).
-    ///   - query: the query as received, without `?`.
-    ///   - headers: names in any case.
-    ///   - bodySHA256Hex: hex SHA-256 of the body actually received.
+    ///   - method: the HTTP method.
+    ///   - path: the path as received, still percent-encoded.
+    ///   - query: the query string as received, without `?`.
+    ///   - headers: the headers as received, names in any case.
+    ///   - bodySHA256Hex: lowercase hex SHA-256 of the body actually received.
+    /// - Returns: the access key and scope that signed the request.
+    /// - Throws: ``SigV4Error`` saying why the request is refused.
     public func verify(
-        method: String, path: String, query: String, headers: [(String, String)], bodySHA256Hex: String
+        method: String,
+        path: String,
+        query: String,
+        headers: [(String, String)],
+        bodySHA256Hex: String
     ) throws(SigV4Error) -> VerifiedIdentity {
-        var lowered: [(name: String, value: String)] = headers.map { (name: $0.0.lowercased(), value: $0.1) }
-        func header(_ name: String) -> String? { lowered.first { $0.name == name }?.value }
-        let presigned = query.contains("X-Amz-Signature=")
-        let parts: Parts
-        if let authorization = header("authorization") {
-            parts = try parseAuthorization(authorization, amzDate: header("x-amz-date"))
-        } else if presigned {
-            parts = try parsePresigned(query)
-        } else {
-            throw SigV4Error(.missingAuthentication, "Missing Authentication Token")
+        let headers = headers.map { (name: $0.0.asciiLowercased, value: $0.1) }
+        func header(_ name: String) -> String? { headers.first { $0.name == name }?.value }
+
+        let auth = try SigV4Authorization(headers: headers, query: query)
+        guard let known = credentials(auth.accessKeyID) else {
+            throw SigV4Error(code: .unknownAccessKey, message: "The security token included in the request is invalid.")
         }
-        guard parts.amzDate.hasPrefix(parts.date) else {
-            throw SigV4Error(.signatureMismatch, "The credential scope date \(parts.date) does not match X-Amz-Date \(parts.amzDate)")
+        if let expected = known.sessionToken {
+            let sent = auth.isPresigned ? auth.queryToken : header("x-amz-security-token")
+            guard let sent, Self.constantTimeEquals(Array(sent.utf8), Array(expected.utf8)) else {
+                throw SigV4Error(
+                    code: .unknownAccessKey,
+                    message: "The security token included in the request is invalid."
+                )
+            }
         }
-        guard let signedAt = Self.parseAmzDate(parts.amzDate) else {
-            throw SigV4Error(.incompleteSignature, "X-Amz-Date \(parts.amzDate) is not a basic ISO-8601 timestamp")
-        }
-        let current = now()
-        if let expires = parts.expires {
-            guard expires >= 1 && expires <= 604_800 else {
-                throw SigV4Error(.incompleteSignature, "X-Amz-Expires must be between 1 and 604800 seconds")
-            }
-            if current.timeIntervalSince(signedAt) > Double(expires) {
-                throw SigV4Error(.requestExpired, "Request has expired")
-            }
-            if signedAt.timeIntervalSince(current) > allowedSkew {
-                throw SigV4Error(.requestExpired, "Request is not yet valid")
-            }
-        } else if abs(current.timeIntervalSince(signedAt)) > allowedSkew {
+        guard auth.amzDate.hasPrefix(auth.scopeDate) else {
             throw SigV4Error(
-                .requestExpired,
-                "Signature expired: \(parts.amzDate) is now earlier than \(SigV4.timestamp(current.addingTimeInterval(-allowedSkew))) (\(SigV4.timestamp(current)) - 15 min.)"
+                code: .signatureMismatch,
+                message: "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
+                    + "'\(auth.scopeDate)' != '\(auth.amzDate.prefix(8))', from '\(auth.amzDate)'."
             )
         }
-        guard parts.signedHeaders.contains("host") else {
-            throw SigV4Error(.signatureMismatch, "The host header must be signed")
+        try checkTime(auth)
+        guard auth.signedHeaders.contains("host") else {
+            throw SigV4Error(
+                code: .incompleteSignature,
+                message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
+            )
         }
-        guard let secret = credentials(parts.accessKeyID) else {
-            throw SigV4Error(.unknownAccessKey, "The security token included in the request is invalid.")
-        }
-        var payload = bodySHA256Hex
+
+        var payloadHash = bodySHA256Hex
         if let declared = header("x-amz-content-sha256") {
-            if declared == "UNSIGNED-PAYLOAD" || declared.hasPrefix("STREAMING-") {
-                payload = declared
-            } else if declared.lowercased() != bodySHA256Hex {
-                throw SigV4Error(.payloadHashMismatch, "The provided x-amz-content-sha256 header does not match what was computed.")
-            } else {
-                payload = declared
+            if declared != SigV4.unsignedPayload && !declared.hasPrefix("STREAMING-")
+                && declared.asciiLowercased != bodySHA256Hex.asciiLowercased
+            {
+                throw SigV4Error(
+                    code: .payloadHashMismatch,
+                    message: "The provided 'x-amz-content-sha256' header does not match what was computed."
+                )
             }
-        } else if presigned && parts.service == "s3" {
-            payload = "UNSIGNED-PAYLOAD"
+            payloadHash = declared
+        } else if auth.isPresigned && auth.service == "s3" {
+            payloadHash = SigV4.unsignedPayload
         }
-        if presigned { lowered.removeAll { $0.name == "authorization" } }
+
         let canonical = SigV4.canonicalRequest(
-            method: method, path: path, query: query, headers: lowered, signedHeaders: parts.signedHeaders,
-            payloadHash: payload, service: parts.service, dropSignature: presigned)
-        let expected = SigV4.signature(
-            canonicalRequest: canonical, amzDate: parts.amzDate,
-            scope: "\(parts.date)/\(parts.region)/\(parts.service)/aws4_request", secret: secret.secretAccessKey,
-            date: parts.date, region: parts.region, service: parts.service)
-        guard Self.constantTimeEquals(expected, parts.signature.lowercased()) else {
+            method: method,
+            path: path,
+            query: query,
+            headers: headers,
+            signedHeaders: auth.signedHeaders,
+            payloadHash: payloadHash,
+            service: auth.service,
+            droppingSignature: auth.isPresigned
+        )
+        let scope = SigV4.credentialScope(amzDate: auth.amzDate, region: auth.region, service: auth.service)
+        let stringToSign = SigV4.stringToSign(amzDate: auth.amzDate, scope: scope, canonicalRequest: canonical)
+        let key = SigV4.signingKey(
+            secret: known.secretAccessKey,
+            date: auth.scopeDate,
+            region: auth.region,
+            service: auth.service
+        )
+        guard let provided = SigV4.bytes(fromHex: auth.signature), provided.count == SHA256.byteCount,
+            HMAC<SHA256>.isValidAuthenticationCode(provided, authenticating: Array(stringToSign.utf8), using: key)
+        else {
             throw SigV4Error(
-                .signatureMismatch,
-                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method."
+                code: .signatureMismatch,
+                message: "The request signature we calculated does not match the signature you provided. "
+                    + "Check your AWS Secret Access Key and signing method. "
+                    + "Consult the service documentation for details."
             )
         }
-        return VerifiedIdentity(accessKeyID: parts.accessKeyID, region: parts.region, service: parts.service, signedAt: signedAt)
+        return VerifiedIdentity(
+            accessKeyID: auth.accessKeyID,
+            region: auth.region,
+            service: auth.service,
+            signedAt: auth.signedAt
+        )
     }
 
-    func parseAuthorization(_ value: String, amzDate: String?) throws(SigV4Error) -> Parts {
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
-        guard trimmed.hasPrefix(SigV4.algorithm + " ") else {
-            throw SigV4Error(.incompleteSignature, "Only AWS4-HMAC-SHA256 signatures are supported")
+    /// The clock-skew check, or a presigned URL's validity window.
+    func checkTime(_ auth: SigV4Authorization) throws(SigV4Error) {
+        let current = now()
+        let skew = Double(allowedSkew.components.seconds)
+        let minutes = "\(allowedSkew.components.seconds / 60) min."
+        if let expires = auth.expires {
+            guard current.timeIntervalSince(auth.signedAt) <= Double(expires) else {
+                throw SigV4Error(code: .requestExpired, message: "Request has expired")
+            }
+            guard auth.signedAt.timeIntervalSince(current) <= skew else {
+                throw SigV4Error(code: .requestExpired, message: "Request is not yet valid")
+            }
+            return
         }
-        var fields: [String: String] = [:]
-        for item in trimmed.dropFirst(SigV4.algorithm.count + 1).split(separator: ",") {
-            let kv = item.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-            if kv.count == 2 { fields[String(kv[0])] = String(kv[1]) }
-        }
-        guard let credential = fields["Credential"], let signed = fields["SignedHeaders"], let signature = fields["Signature"]
-        else {
+        if current.timeIntervalSince(auth.signedAt) > skew {
+            let earliest = UTCTime.amzTimestamp(current.addingTimeInterval(-skew))
             throw SigV4Error(
-                .incompleteSignature,
-                "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.")
+                code: .requestExpired,
+                message: "Signature expired: \(auth.amzDate) is now earlier than \(earliest) "
+                    + "(\(UTCTime.amzTimestamp(current)) - \(minutes))"
+            )
         }
-        guard let amzDate else {
-            throw SigV4Error(.incompleteSignature, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+        if auth.signedAt.timeIntervalSince(current) > skew {
+            let latest = UTCTime.amzTimestamp(current.addingTimeInterval(skew))
+            throw SigV4Error(
+                code: .requestExpired,
+                message: "Signature not yet current: \(auth.amzDate) is still later than \(latest) "
+                    + "(\(UTCTime.amzTimestamp(current)) + \(minutes))"
+            )
         }
-        return try parts(credential: credential, signedHeaders: signed, signature: signature, amzDate: amzDate, expires: nil)
     }
 
-    func parsePresigned(_ query: String) throws(SigV4Error) -> Parts {
-        var fields: [String: String] = [:]
-        for item in query.split(separator: "&") {
-            let kv = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            fields[SigV4.decode(kv[0])] = kv.count > 1 ? SigV4.decode(kv[1]) : ""
-        }
-        guard fields["X-Amz-Algorithm"] == SigV4.algorithm else {
-            throw SigV4Error(.incompleteSignature, "X-Amz-Algorithm must be AWS4-HMAC-SHA256")
-        }
-        guard let credential = fields["X-Amz-Credential"], let signed = fields["X-Amz-SignedHeaders"],
-            let signature = fields["X-Amz-Signature"], let amzDate = fields["X-Amz-Date"],
-            let expiresText = fields["X-Amz-Expires"], let expires = Int(expiresText)
-        else {
-            throw SigV4Error(.incompleteSignature, "Presigned requests need X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders and X-Amz-Signature")
-        }
-        return try parts(credential: credential, signedHeaders: signed, signature: signature, amzDate: amzDate, expires: expires)
-    }
-
-    func parts(
-        credential: String, signedHeaders: String, signature: String, amzDate: String, expires: Int?
-    ) throws(SigV4Error) -> Parts {
-        let scope = credential.split(separator: "/", omittingEmptySubsequences: false)
-        guard scope.count == 5, scope[4] == "aws4_request", !scope[0].isEmpty, scope[1].count == 8 else {
-            throw SigV4Error(.incompleteSignature, "Credential should be scoped to a valid region and service: KEY/DATE/REGION/SERVICE/aws4_request")
-        }
-        return Parts(
-            accessKeyID: String(scope[0]), date: String(scope[1]), region: String(scope[2]), service: String(scope[3]),
-            signedHeaders: signedHeaders.split(separator: ";").map { $0.lowercased() }, signature: signature,
-            amzDate: amzDate, expires: expires)
-    }
-
-    static func parseAmzDate(_ s: String) -> Date? {
-        let b = Array(s.utf8)
-        guard b.count == 16, b[8] == 84, b[15] == 90 else { return nil }
-        func n(_ r: Range<Int>) -> Int? { Int(String(decoding: b[r], as: UTF8.self)) }
-        guard let y = n(0..<4), let mo = n(4..<6), let d = n(6..<8), let h = n(9..<11), let mi = n(11..<13),
-            let se = n(13..<15), (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, se < 61
-        else { return nil }
-        let yy = mo <= 2 ? y - 1 : y
-        let era = (yy >= 0 ? yy : yy - 399) / 400
-        let yoe = yy - era * 400
-        let doy = (153 * ((mo + 9) % 12) + 2) / 5 + d - 1
-        let days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468
-        return Date(timeIntervalSince1970: Double(days * 86400 + h * 3600 + mi * 60 + se))
-    }
-
-    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var diff: UInt8 = 0
-        for i in 0..<x.count { diff |= x[i] ^ y[i] }
-        return diff == 0
+    static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for i in a.indices { difference |= a[i] ^ b[i] }
+        return difference == 0
     }
 }

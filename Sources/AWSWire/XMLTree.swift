@@ -1,0 +1,79 @@
+import Foundation
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// A small element tree of an S3 XML document, built with Foundation's `XMLParser`.
+///
+/// Enough for S3's responses: element names (namespaces ignored), text content, children in order.
+struct XMLTree: Sendable, Equatable {
+    var name: String
+    var text: String
+    var children: [XMLTree]
+
+    /// The first child named `name`.
+    func child(_ name: String) -> XMLTree? {
+        children.first { $0.name == name }
+    }
+
+    /// Every child named `name`, in order.
+    func children(_ name: String) -> [XMLTree] {
+        children.filter { $0.name == name }
+    }
+
+    struct ParseError: Error {
+        var line: Int
+    }
+
+    /// Parses `data`; external entities are never resolved.
+    static func parse(_ data: Data) throws(ParseError) -> XMLTree {
+        let parser = XMLParser(data: data)
+        parser.shouldResolveExternalEntities = false
+        parser.shouldProcessNamespaces = true
+        let builder = Builder()
+        parser.delegate = builder
+        guard parser.parse(), let root = builder.root else { throw ParseError(line: parser.lineNumber) }
+        return root
+    }
+
+    /// Collects elements as the parser reports them; used by one `parse` call on one thread.
+    final class Builder: NSObject, XMLParserDelegate {
+        var stack: [XMLTree] = []
+        var root: XMLTree?
+
+        func parser(
+            _ parser: XMLParser,
+            didStartElement elementName: String,
+            namespaceURI: String?,
+            qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
+            stack.append(XMLTree(name: elementName, text: "", children: []))
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            guard !stack.isEmpty else { return }
+            stack[stack.count - 1].text += string
+        }
+
+        func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+            guard !stack.isEmpty else { return }
+            stack[stack.count - 1].text += String(decoding: CDATABlock, as: UTF8.self)
+        }
+
+        func parser(
+            _ parser: XMLParser,
+            didEndElement elementName: String,
+            namespaceURI: String?,
+            qualifiedName: String?
+        ) {
+            guard let element = stack.popLast() else { return }
+            if stack.isEmpty {
+                root = element
+            } else {
+                stack[stack.count - 1].children.append(element)
+            }
+        }
+    }
+}
