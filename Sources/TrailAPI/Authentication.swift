@@ -1,3 +1,4 @@
+import AWSWire
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -78,7 +79,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 message: "The request body exceeds the limit of \(bodyLimit) bytes")
         }
         let (path, query) = Self.split(request.uri.string)
-        let hash = body.withUnsafeReadableBytes { SHA256Hex.of($0) }
+        let hash = body.withUnsafeReadableBytes { SigV4.sha256Hex($0) }
         var headers: [(name: String, value: String)] = []
         headers.reserveCapacity(request.headers.count + 1)
         // HTTP/1's Host header arrives as the `:authority` pseudo-header.

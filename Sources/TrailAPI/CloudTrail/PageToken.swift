@@ -1,3 +1,4 @@
+import AWSWire
 import Crypto
 import Foundation
 import TrailStore
@@ -24,6 +25,6 @@ enum PageToken {
     /// A digest of the parameters that must not change between pages.
     static func fingerprint(_ parts: [String]) -> String {
         let digest = SHA256.hash(data: Data(parts.joined(separator: "\u{1F}").utf8))
-        return SHA256Hex.hex(digest.prefix(8))
+        return SigV4.hex(digest.prefix(8))
     }
 }
