@@ -58,10 +58,41 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The ObjectStore protocol, the embedded FileObjectStore and the S3 store over AWSWire.
+        .target(
+            name: "ObjectStorage",
+            dependencies: [
+                "AWSWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Trail delivery: journal → log files, signed digests, signing keys.
+        .target(
+            name: "TrailDelivery",
+            dependencies: [
+                "TrailModel", "TrailStore", "ObjectStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // validate-logs: digest chain walk, signatures, log hashes.
+        .target(
+            name: "TrailIntegrity",
+            dependencies: [
+                "TrailModel", "ObjectStorage", "AWSWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "TrailAPI",
             dependencies: [
-                "TrailModel", "TrailStore", "AWSWire",
+                "TrailModel", "TrailStore", "AWSWire", "ObjectStorage", "TrailDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
@@ -74,7 +105,7 @@ let package = Package(
         .target(
             name: "TrailServer",
             dependencies: [
-                "TrailModel", "TrailStore", "TrailStoreSQLite", "AWSWire", "TrailAPI",
+                "TrailModel", "TrailStore", "TrailStoreSQLite", "AWSWire", "TrailAPI", "ObjectStorage", "TrailDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -91,7 +122,8 @@ let package = Package(
         .executableTarget(
             name: "trailkeeper",
             dependencies: [
-                "TrailModel", "TrailStore", "TrailStoreSQLite", "AWSWire", "TrailServer",
+                "TrailModel", "TrailStore", "TrailStoreSQLite", "AWSWire", "TrailServer", "ObjectStorage", "TrailIntegrity",
+                "TrailDelivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -124,13 +156,40 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .testTarget(
+            name: "ObjectStorageTests",
+            dependencies: [
+                "ObjectStorage", "AWSWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "TrailDeliveryTests",
+            dependencies: [
+                "TrailDelivery", "TrailModel", "TrailStore", "TrailStoreSQLite", "ObjectStorage", "TrailTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "TrailIntegrityTests",
+            dependencies: [
+                "TrailIntegrity", "TrailModel", "ObjectStorage", "AWSWire", "TrailTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "TrailServerTests",
             dependencies: ["TrailServer", "TrailModel", "TrailStore", "TrailTesting"]
         ),
         .testTarget(
             name: "TrailAPITests",
             dependencies: [
-                "TrailModel", "TrailStore", "TrailAPI", "TrailServer", "AWSWire", "TrailTesting",
+                "TrailModel", "TrailStore", "TrailAPI", "TrailServer", "AWSWire", "TrailTesting", "ObjectStorage",
+                "TrailDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,5 +1,6 @@
 import Logging
 import Metrics
+import ObjectStorage
 import TrailModel
 import TrailStore
 
@@ -31,6 +32,8 @@ public struct TrailAPIContext: Sendable {
     }
 
     public var store: any EventStore
+    /// The embedded object store served by the S3 subset.
+    public var objects: any ObjectStore
     public var identity: ServiceIdentity
     public var authenticator: any RequestAuthenticator
     public var configuration: Configuration
@@ -40,11 +43,12 @@ public struct TrailAPIContext: Sendable {
     public var metricsText: @Sendable () async -> String
 
     public init(
-        store: any EventStore, identity: ServiceIdentity, authenticator: any RequestAuthenticator,
+        store: any EventStore, objects: any ObjectStore, identity: ServiceIdentity, authenticator: any RequestAuthenticator,
         configuration: Configuration = .init(), now: @escaping @Sendable () -> Int64,
         metricsText: @escaping @Sendable () async -> String = { "" }
     ) {
         self.store = store
+        self.objects = objects
         self.identity = identity
         self.authenticator = authenticator
         self.configuration = configuration

@@ -50,5 +50,7 @@ public func buildRouter(_ api: TrailAPIContext) -> Router<TrailRequestContext> {
         .post("events") { request, context in try await batch.ingest(request, context: context) }
         .get("events/{id}") { request, context in try await batch.event(request, context: context) }
         .get("stats") { request, context in try await batch.statistics(request, context: context) }
+
+    addS3Routes(to: router, api: api)
     return router
 }

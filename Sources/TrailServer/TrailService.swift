@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ObjectStorage
 import ServiceLifecycle
 import TrailAPI
 import TrailModel
@@ -27,8 +28,9 @@ public func buildServiceGroup(
     let store = try SQLiteEventStore(
         configuration: .init(path: directory.journalPath, synchronousFull: configuration.durableCommits),
         logger: logger)
+    let objects = MemoryObjectStore()
     let api = TrailAPIContext(
-        store: store, identity: identity, authenticator: SigV4Authenticator(keys: keys),
+        store: store, objects: objects, identity: identity, authenticator: SigV4Authenticator(keys: keys),
         configuration: .init(retentionDays: configuration.retentionDays, maximumRecordSize: configuration.maximumRecordBytes),
         now: { Int64(Date().timeIntervalSince1970) }, metricsText: metricsText)
     let host = configuration.host

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import NIOFoundationCompat
+import ObjectStorage
 import TrailAPI
 import TrailModel
 import TrailStore
@@ -26,12 +27,13 @@ struct TestAPI {
     static let account = "111122223333"
     static let channel = Channel(arn: "arn:aws:cloudtrail:us-east-1:111122223333:channel/0f0e0d0c-aaaa-bbbb-cccc-000000000001", name: "trailkeeper-default")
     let store = MemoryEventStore()
+    let objects = MemoryObjectStore()
     var now: Int64 = 1_700_000_000
 
     func context() -> TrailAPIContext {
         let now = self.now
         return TrailAPIContext(
-            store: store, identity: ServiceIdentity(accountID: Self.account, region: "us-east-1", defaultChannel: Self.channel),
+            store: store, objects: objects, identity: ServiceIdentity(accountID: Self.account, region: "us-east-1", defaultChannel: Self.channel),
             authenticator: TestAuthenticator(), now: { now })
     }
 

@@ -1,0 +1,113 @@
+import Crypto
+import Foundation
+
+/// An object store in memory, for tests and benchmarks.
+public actor MemoryObjectStore: ObjectStore {
+    private struct Entry {
+        var info: ObjectInfo
+        var body: Data
+    }
+
+    private var buckets: [String: BucketInfo] = [:]
+    private var objects: [String: [String: Entry]] = [:]
+
+    public init() {}
+
+    public func createBucket(_ name: String, region: String) async throws {
+        guard BucketName.isValid(name) else { throw ObjectStoreError.invalidBucketName(name) }
+        guard buckets[name] == nil else { throw ObjectStoreError.bucketAlreadyOwnedByYou(name) }
+        buckets[name] = BucketInfo(name: name, creationDate: Date(), region: region)
+        objects[name] = [:]
+    }
+
+    public func bucket(_ name: String) async throws -> BucketInfo? { buckets[name] }
+
+    public func listBuckets() async throws -> [BucketInfo] {
+        buckets.values.sorted { $0.name < $1.name }
+    }
+
+    public func deleteBucket(_ name: String) async throws {
+        guard let contents = objects[name] else { throw ObjectStoreError.noSuchBucket(name) }
+        guard contents.isEmpty else { throw ObjectStoreError.bucketNotEmpty(name) }
+        buckets[name] = nil
+        objects[name] = nil
+    }
+
+    @discardableResult
+    public func putObject(
+        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String]
+    ) async throws -> ObjectInfo {
+        guard objects[bucket] != nil else { throw ObjectStoreError.noSuchBucket(bucket) }
+        guard !key.isEmpty else { throw ObjectStoreError.invalidKey(key) }
+        let etag = Insecure.MD5.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        let info = ObjectInfo(
+            key: key, size: Int64(body.count), lastModified: Date(), etag: etag, contentType: contentType,
+            metadata: metadata)
+        objects[bucket]![key] = Entry(info: info, body: body)
+        return info
+    }
+
+    public func getObject(bucket: String, key: String, range: ObjectByteRange?) async throws -> StoredObject {
+        guard let contents = objects[bucket] else { throw ObjectStoreError.noSuchBucket(bucket) }
+        guard let entry = contents[key] else { throw ObjectStoreError.noSuchKey(bucket: bucket, key: key) }
+        guard let range else { return StoredObject(info: entry.info, body: entry.body) }
+        guard let r = range.resolved(size: entry.info.size) else { throw ObjectStoreError.invalidRange }
+        return StoredObject(info: entry.info, body: entry.body.subdata(in: Int(r.lowerBound)..<Int(r.upperBound + 1)), range: r)
+    }
+
+    public func headObject(bucket: String, key: String) async throws -> ObjectInfo {
+        guard let contents = objects[bucket] else { throw ObjectStoreError.noSuchBucket(bucket) }
+        guard let entry = contents[key] else { throw ObjectStoreError.noSuchKey(bucket: bucket, key: key) }
+        return entry.info
+    }
+
+    public func deleteObject(bucket: String, key: String) async throws {
+        guard objects[bucket] != nil else { throw ObjectStoreError.noSuchBucket(bucket) }
+        objects[bucket]![key] = nil
+    }
+
+    public func listObjects(_ request: ObjectListRequest) async throws -> ObjectListing {
+        guard let contents = objects[request.bucket] else { throw ObjectStoreError.noSuchBucket(request.bucket) }
+        let keys = contents.keys.filter { $0.hasPrefix(request.prefix) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return ObjectListing.page(
+            keys: keys, request: request, info: { contents[$0]!.info })
+    }
+}
+
+extension ObjectListing {
+    /// Builds one page from keys already filtered by prefix and sorted in UTF-8 byte order:
+    /// applies `startAfter`, groups by delimiter, and stops at `maxKeys`.
+    public static func page(keys: [String], request: ObjectListRequest, info: (String) throws -> ObjectInfo) rethrows -> ObjectListing {
+        var objects: [ObjectInfo] = []
+        var prefixes: [String] = []
+        var last: String?
+        var truncated = false
+        let limit = max(0, request.maxKeys)
+        for key in keys {
+            if let after = request.startAfter, !after.utf8.lexicographicallyPrecedes(key.utf8) { continue }
+            var common: String?
+            if let d = request.delimiter, !d.isEmpty {
+                let rest = key.dropFirst(request.prefix.count)
+                if let r = rest.range(of: d) {
+                    common = request.prefix + String(rest[..<r.upperBound])
+                }
+            }
+            if let common {
+                if common == prefixes.last { continue }
+                if let after = request.startAfter, !after.utf8.lexicographicallyPrecedes(common.utf8) { continue }
+            }
+            if objects.count + prefixes.count >= limit {
+                truncated = true
+                break
+            }
+            if let common {
+                prefixes.append(common)
+                last = common
+            } else {
+                objects.append(try info(key))
+                last = key
+            }
+        }
+        return ObjectListing(objects: objects, commonPrefixes: prefixes, isTruncated: truncated, lastReturned: last)
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+
+/// An S3-like object store: buckets of keyed objects with user metadata.
+///
+/// Implementations: ``FileObjectStore`` (embedded: plain files at `DIR/objects/<bucket>/<key>`),
+/// and an S3 store over AWSWire (issue 4). Trail delivery, validate-logs and the S3 REST subset
+/// of the server are written against this protocol only.
+///
+/// - Important: ``putObject(bucket:key:body:contentType:metadata:)`` returns only after the
+///   object is durable and complete; a reader never sees a partial object.
+public protocol ObjectStore: Sendable {
+    /// Creates a bucket. Throws ``ObjectStoreError/bucketAlreadyOwnedByYou(_:)`` when it exists.
+    func createBucket(_ name: String, region: String) async throws
+    /// The bucket, or `nil` when there is none of that name.
+    func bucket(_ name: String) async throws -> BucketInfo?
+    /// Every bucket, by name.
+    func listBuckets() async throws -> [BucketInfo]
+    /// Deletes an empty bucket. Throws ``ObjectStoreError/bucketNotEmpty(_:)`` otherwise.
+    func deleteBucket(_ name: String) async throws
+
+    /// Stores `body` at `key`, replacing any object there, atomically.
+    /// - Parameter metadata: user metadata, names lowercased without the `x-amz-meta-` prefix.
+    @discardableResult
+    func putObject(
+        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String]
+    ) async throws -> ObjectInfo
+    /// The object's bytes (all, or the inclusive byte `range`) and its description.
+    func getObject(bucket: String, key: String, range: ObjectByteRange?) async throws -> StoredObject
+    /// The object's description. Throws ``ObjectStoreError/noSuchKey(bucket:key:)`` when missing.
+    func headObject(bucket: String, key: String) async throws -> ObjectInfo
+    /// Deletes the object; deleting a missing key succeeds, as in S3.
+    func deleteObject(bucket: String, key: String) async throws
+    /// One page of keys in UTF-8 byte order, as S3 lists them.
+    func listObjects(_ request: ObjectListRequest) async throws -> ObjectListing
+}
+
+extension ObjectStore {
+    /// The whole object.
+    public func getObject(bucket: String, key: String) async throws -> StoredObject {
+        try await getObject(bucket: bucket, key: key, range: nil)
+    }
+}
+
+/// A bucket's description.
+public struct BucketInfo: Sendable, Hashable {
+    public var name: String
+    public var creationDate: Date
+    /// The bucket's region (S3's LocationConstraint; `us-east-1` when none was given).
+    public var region: String
+
+    public init(name: String, creationDate: Date, region: String) {
+        self.name = name
+        self.creationDate = creationDate
+        self.region = region
+    }
+}
+
+/// An object's description, as HeadObject and listings return it.
+public struct ObjectInfo: Sendable, Hashable {
+    public var key: String
+    public var size: Int64
+    public var lastModified: Date
+    /// Lowercase hex MD5 of the content, without quotes.
+    public var etag: String
+    public var contentType: String?
+    /// User metadata: names lowercased, without the `x-amz-meta-` prefix.
+    public var metadata: [String: String]
+    /// `STANDARD` unless the store says otherwise.
+    public var storageClass: String
+
+    public init(
+        key: String, size: Int64, lastModified: Date, etag: String, contentType: String? = nil,
+        metadata: [String: String] = [:], storageClass: String = "STANDARD"
+    ) {
+        self.key = key
+        self.size = size
+        self.lastModified = lastModified
+        self.etag = etag
+        self.contentType = contentType
+        self.metadata = metadata
+        self.storageClass = storageClass
+    }
+}
+
+/// An object's bytes with its description.
+public struct StoredObject: Sendable {
+    public var info: ObjectInfo
+    /// The requested bytes (the whole object, or the range).
+    public var body: Data
+    /// The range served, when a range was asked for.
+    public var range: ClosedRange<Int64>?
+
+    public init(info: ObjectInfo, body: Data, range: ClosedRange<Int64>? = nil) {
+        self.info = info
+        self.body = body
+        self.range = range
+    }
+}
+
+/// An HTTP byte range (`bytes=first-last`, `bytes=first-`, `bytes=-suffixLength`).
+public enum ObjectByteRange: Sendable, Hashable {
+    case closed(first: Int64, last: Int64)
+    case from(first: Int64)
+    case suffix(length: Int64)
+
+    /// The inclusive range within an object of `size` bytes, or `nil` when it is unsatisfiable.
+    public func resolved(size: Int64) -> ClosedRange<Int64>? {
+        switch self {
+        case .closed(let first, let last):
+            guard first <= last, first < size else { return nil }
+            return first...min(last, size - 1)
+        case .from(let first):
+            guard first < size else { return nil }
+            return first...(size - 1)
+        case .suffix(let length):
+            guard length > 0, size > 0 else { return nil }
+            return max(0, size - length)...(size - 1)
+        }
+    }
+}
+
+/// What to list.
+public struct ObjectListRequest: Sendable, Hashable {
+    public var bucket: String
+    public var prefix: String
+    /// Groups keys that contain this string after the prefix into common prefixes.
+    public var delimiter: String?
+    /// Lists keys strictly after this one (S3's `Marker` / `StartAfter` / continuation).
+    public var startAfter: String?
+    /// At most this many keys and common prefixes together (S3: 1000).
+    public var maxKeys: Int
+
+    public init(bucket: String, prefix: String = "", delimiter: String? = nil, startAfter: String? = nil, maxKeys: Int = 1000) {
+        self.bucket = bucket
+        self.prefix = prefix
+        self.delimiter = delimiter
+        self.startAfter = startAfter
+        self.maxKeys = maxKeys
+    }
+}
+
+/// One page of a listing.
+public struct ObjectListing: Sendable {
+    public var objects: [ObjectInfo]
+    public var commonPrefixes: [String]
+    /// Whether more keys follow.
+    public var isTruncated: Bool
+    /// The last key or common prefix of this page: where the next page starts after.
+    public var lastReturned: String?
+
+    public init(objects: [ObjectInfo], commonPrefixes: [String], isTruncated: Bool, lastReturned: String?) {
+        self.objects = objects
+        self.commonPrefixes = commonPrefixes
+        self.isTruncated = isTruncated
+        self.lastReturned = lastReturned
+    }
+}
+
+/// Why an object store refused an operation; the S3 subset maps these to S3 error codes.
+public enum ObjectStoreError: Error, Sendable, Hashable {
+    case noSuchBucket(String)
+    case noSuchKey(bucket: String, key: String)
+    case bucketAlreadyOwnedByYou(String)
+    case bucketNotEmpty(String)
+    case invalidBucketName(String)
+    /// The key cannot be stored (e.g. an empty path segment or `..` in the embedded store).
+    case invalidKey(String)
+    case invalidRange
+    /// The object is protected (retention lock) and cannot be changed or removed.
+    case accessDenied(String)
+    /// A storage failure (disk full, I/O error), with its description.
+    case storage(String)
+
+    /// S3's error code for this error.
+    public var s3Code: String {
+        switch self {
+        case .noSuchBucket: "NoSuchBucket"
+        case .noSuchKey: "NoSuchKey"
+        case .bucketAlreadyOwnedByYou: "BucketAlreadyOwnedByYou"
+        case .bucketNotEmpty: "BucketNotEmpty"
+        case .invalidBucketName: "InvalidBucketName"
+        case .invalidKey: "KeyTooLongError"
+        case .invalidRange: "InvalidRange"
+        case .accessDenied: "AccessDenied"
+        case .storage: "InternalError"
+        }
+    }
+
+    /// The HTTP status S3 answers with.
+    public var httpStatus: Int {
+        switch self {
+        case .noSuchBucket, .noSuchKey: 404
+        case .bucketAlreadyOwnedByYou, .bucketNotEmpty: 409
+        case .invalidBucketName, .invalidKey: 400
+        case .invalidRange: 416
+        case .accessDenied: 403
+        case .storage: 500
+        }
+    }
+}
