@@ -340,3 +340,26 @@ extern "C" size_t tk_json_escape(const char *bytes, size_t len, char *out) {
     }
     return size_t(w - out);
 }
+
+extern "C" int tk_value_at_pointer(tk_parser *p, const char *bytes, size_t len, const char *pointer, tk_str *out) {
+    *out = none();
+    dom::element root;
+    if (p->dom2.parse(bytes, len, true).get(root) != SUCCESS) return -1;
+    dom::element e;
+    if (root.at_pointer(pointer).get(e) != SUCCESS) return 0;
+    std::string_view s;
+    if (e.get_string().get(s) == SUCCESS) {
+        *out = tk_str{s.data(), s.size()};
+        return 1;
+    }
+    bool b;
+    if (e.get_bool().get(b) == SUCCESS) {
+        static const char t[] = "true", f[] = "false";
+        *out = b ? tk_str{t, 4} : tk_str{f, 5};
+        return 1;
+    }
+    if (e.is_null()) return 0;
+    p->scratch = simdjson::minify(e);
+    *out = tk_str{p->scratch.data(), p->scratch.size()};
+    return 1;
+}

@@ -81,6 +81,11 @@ typedef struct tk_audit_event {
 long tk_parse_audit_events(tk_parser *parser, const char *bytes, size_t len);
 tk_audit_event tk_audit_event_at(const tk_parser *parser, size_t index);
 
+/// The value at the JSON pointer `pointer` (e.g. `/userIdentity/arn`) of the record `bytes`:
+/// strings unescaped, booleans as `true`/`false`, other values minified. Returns 1 when found,
+/// 0 when absent or null, -1 when the record is not JSON. The string lives until the next call.
+int tk_value_at_pointer(tk_parser *parser, const char *bytes, size_t len, const char *pointer, tk_str *out);
+
 /// Human-readable message for a simdjson error code.
 const char *tk_error_message(int code);
 
