@@ -1,7 +1,7 @@
 import Foundation
 
 /// Builds a log file's uncompressed content: `{"Records":[…]}` with each record's original bytes.
-public struct LogFileBody {
+public struct LogFileBody: Sendable {
     public private(set) var bytes = Data()
     public private(set) var count = 0
     public private(set) var newestEventTime = Int64.min

@@ -28,6 +28,8 @@ public struct Trail: Sendable, Hashable, Codable {
     public var tags: [Tag]
     /// Refuses DeleteTrail while set (the forensic vault's termination protection).
     public var terminationProtectionEnabled: Bool
+    /// Set by StopLogging until the final delivery and final digests are written.
+    public var finalDeliveryPending: Bool
     public var creationTime: Int64
 
     public init(
@@ -60,6 +62,7 @@ public struct Trail: Sendable, Hashable, Codable {
         self.selection = selection
         self.tags = tags
         self.terminationProtectionEnabled = terminationProtectionEnabled
+        self.finalDeliveryPending = false
         self.creationTime = creationTime
     }
 
@@ -85,6 +88,7 @@ public struct Trail: Sendable, Hashable, Codable {
         case selection = "Selection"
         case tags = "TagsList"
         case terminationProtectionEnabled = "TerminationProtectionEnabled"
+        case finalDeliveryPending = "FinalDeliveryPending"
         case creationTime = "CreationTime"
     }
 
