@@ -189,7 +189,7 @@ let package = Package(
             name: "TrailAPITests",
             dependencies: [
                 "TrailModel", "TrailStore", "TrailAPI", "TrailServer", "AWSWire", "TrailTesting", "ObjectStorage",
-                "TrailDelivery",
+                "TrailDelivery", "TrailStoreSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,6 +1,7 @@
 import Logging
 import Metrics
 import ObjectStorage
+import TrailDelivery
 import TrailModel
 import TrailStore
 
@@ -18,11 +19,14 @@ public struct TrailAPIContext: Sendable {
         public var controlBodyLimit: Int
         /// Largest single record.
         public var maximumRecordSize: Int
+        /// The organization ID (`o-…`) organization trails use, when this deployment has one.
+        public var organizationID: String?
 
         public init(
             retentionDays: Int = 90, putAuditEventsBodyLimit: Int = 1_048_576, batchBodyLimit: Int = 32 * 1_048_576,
-            controlBodyLimit: Int = 1_048_576, maximumRecordSize: Int = 256 * 1024
+            controlBodyLimit: Int = 1_048_576, maximumRecordSize: Int = 256 * 1024, organizationID: String? = nil
         ) {
+            self.organizationID = organizationID
             self.retentionDays = retentionDays
             self.putAuditEventsBodyLimit = putAuditEventsBodyLimit
             self.batchBodyLimit = batchBodyLimit
@@ -34,6 +38,8 @@ public struct TrailAPIContext: Sendable {
     public var store: any EventStore
     /// The embedded object store served by the S3 subset.
     public var objects: any ObjectStore
+    /// Trail delivery: the catalog, signing keys and the delivery engine.
+    public var deliverer: TrailDeliverer
     public var identity: ServiceIdentity
     public var authenticator: any RequestAuthenticator
     public var configuration: Configuration
@@ -43,12 +49,13 @@ public struct TrailAPIContext: Sendable {
     public var metricsText: @Sendable () async -> String
 
     public init(
-        store: any EventStore, objects: any ObjectStore, identity: ServiceIdentity, authenticator: any RequestAuthenticator,
+        store: any EventStore, objects: any ObjectStore, deliverer: TrailDeliverer, identity: ServiceIdentity, authenticator: any RequestAuthenticator,
         configuration: Configuration = .init(), now: @escaping @Sendable () -> Int64,
         metricsText: @escaping @Sendable () async -> String = { "" }
     ) {
         self.store = store
         self.objects = objects
+        self.deliverer = deliverer
         self.identity = identity
         self.authenticator = authenticator
         self.configuration = configuration

@@ -39,9 +39,9 @@ public actor TrailDeliverer {
 
     let journal: any EventStore
     let state: any DeliveryStateStore
-    public let catalog: TrailCatalog
+    public nonisolated let catalog: TrailCatalog
     let objects: any ObjectStore
-    public let keys: SigningKeyRing
+    public nonisolated let keys: SigningKeyRing
     let identity: ServiceIdentity
     let configuration: Configuration
     let now: @Sendable () -> Int64
@@ -385,5 +385,12 @@ public actor TrailDeliverer {
         }
         try await state.completeDigest(trail: trail.name, plan)
         logger.debug("delivered digest", metadata: ["trail.name": "\(trail.name)", "trail.key": "\(plan.key)"])
+    }
+}
+
+extension TrailDeliverer {
+    /// The trail's delivery progress (GetTrailStatus).
+    public func progress(_ name: String) async throws -> DeliveryProgress? {
+        try await state.progress(trail: name)
     }
 }

@@ -18,6 +18,12 @@ public struct DataDirectory: Sendable {
     public var credentialsPath: String { path + "/credentials" }
     public var identityPath: String { path + "/identity.json" }
     public var journalPath: String { path + "/journal.sqlite" }
+    /// Delivery state: positions, undigested files, chain heads, intents, the embedded queue.
+    public var deliveryStatePath: String { path + "/delivery.sqlite" }
+    /// Trail definitions, one JSON file each.
+    public var trailsPath: String { path + "/trails" }
+    /// Digest signing keys (0600 files in a 0700 directory).
+    public var signingKeysPath: String { path + "/signing-keys" }
 
     /// Creates the directory when missing.
     public func prepare() throws {

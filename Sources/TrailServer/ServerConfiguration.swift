@@ -14,6 +14,11 @@ import Yams
 /// - `log-level` | `TRAILKEEPER_LOG_LEVEL` | `info`
 /// - `max-record-bytes` | `TRAILKEEPER_MAX_RECORD_BYTES` | `262144`
 /// - `durable-commits` | `TRAILKEEPER_DURABLE_COMMITS` | `true` (`synchronous=FULL`; `false` survives process crashes, not power loss)
+/// - `delivery-interval` | `TRAILKEEPER_DELIVERY_INTERVAL` | `5m` (trail log files; `2s`, `1m`, `1h` or seconds)
+/// - `digest-interval` | `TRAILKEEPER_DIGEST_INTERVAL` | `1h` (digest files)
+/// - `signing-key-rotation` | `TRAILKEEPER_SIGNING_KEY_ROTATION` | `30d` (digest signing keys)
+/// - `max-log-file-bytes` | `TRAILKEEPER_MAX_LOG_FILE_BYTES` | `8388608` (uncompressed size bound of a log file)
+/// - `organization-id` | `TRAILKEEPER_ORGANIZATION_ID` | none (`o-…`, enables organization trails)
 ///
 /// Precedence: command line, then environment, then the YAML file, then defaults.
 public struct ServerConfiguration: Sendable, Hashable {
@@ -26,13 +31,22 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var logLevel: Logger.Level = .info
     public var maximumRecordBytes: Int = 256 * 1024
     public var durableCommits: Bool = true
+    /// Seconds between trail deliveries.
+    public var deliveryInterval: Int64 = 300
+    /// Seconds between digests.
+    public var digestInterval: Int64 = 3600
+    /// Seconds a digest signing key is used before a new one replaces it.
+    public var signingKeyRotation: Int64 = 30 * 86400
+    public var maximumLogFileBytes: Int = 8 << 20
+    public var organizationID: String?
 
     public init() {}
 
     /// The keys this configuration reads.
     public static let keys = [
         "host", "port", "data-dir", "account-id", "region", "retention-days", "log-level", "max-record-bytes",
-        "durable-commits",
+        "durable-commits", "delivery-interval", "digest-interval", "signing-key-rotation", "max-log-file-bytes",
+        "organization-id",
     ]
 
     /// Resolves the configuration from its sources.
@@ -114,7 +128,38 @@ public struct ServerConfiguration: Sendable, Hashable {
             default: throw ConfigurationError("durable-commits must be true or false")
             }
         }
+        if let v = values["delivery-interval"] { c.deliveryInterval = try seconds(v, key: "delivery-interval") }
+        if let v = values["digest-interval"] { c.digestInterval = try seconds(v, key: "digest-interval") }
+        if let v = values["signing-key-rotation"] {
+            c.signingKeyRotation = try seconds(v, key: "signing-key-rotation")
+            guard c.signingKeyRotation >= 60 else { throw ConfigurationError("signing-key-rotation must be at least 1m") }
+        }
+        if let v = values["max-log-file-bytes"] {
+            guard let n = Int(v), n >= 4096 else { throw ConfigurationError("max-log-file-bytes must be at least 4096") }
+            c.maximumLogFileBytes = n
+        }
+        if let v = values["organization-id"] {
+            guard v.hasPrefix("o-"), (12...34).contains(v.count), v.dropFirst(2).allSatisfy({ $0.isLowercase || $0.isNumber }) else {
+                throw ConfigurationError("organization-id must look like o-exampleorgid")
+            }
+            c.organizationID = v
+        }
         return c
+    }
+
+    /// Parses `90`, `2s`, `5m`, `1h`, `30d` into seconds (at least 1).
+    public static func seconds(_ text: String, key: String) throws -> Int64 {
+        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        var digits = text.trimmingCharacters(in: .whitespaces)
+        var unit: Int64 = 1
+        if let last = digits.last, let u = units[last] {
+            unit = u
+            digits.removeLast()
+        }
+        guard let n = Int64(digits), n >= 1, n <= 10_000_000 else {
+            throw ConfigurationError("\(key) must be a duration such as 2s, 5m, 1h or 30d")
+        }
+        return n * unit
     }
 }
 

@@ -4,6 +4,7 @@ import Logging
 import ObjectStorage
 import ServiceLifecycle
 import TrailAPI
+import TrailDelivery
 import TrailModel
 import TrailStore
 import TrailStoreSQLite
@@ -29,9 +30,20 @@ public func buildServiceGroup(
         configuration: .init(path: directory.journalPath, synchronousFull: configuration.durableCommits),
         logger: logger)
     let objects = MemoryObjectStore()
+    let delivery = try SQLiteDeliveryStateStore(path: directory.deliveryStatePath)
+    let deliverer = TrailDeliverer(
+        journal: store, state: delivery, catalog: try TrailCatalog(directory: directory.trailsPath), objects: objects,
+        keys: try SigningKeyRing(directory: directory.signingKeysPath, rotation: configuration.signingKeyRotation),
+        identity: identity,
+        configuration: .init(
+            deliveryInterval: configuration.deliveryInterval, digestInterval: configuration.digestInterval,
+            maximumFileBytes: configuration.maximumLogFileBytes),
+        logger: logger, now: { Int64(Date().timeIntervalSince1970) })
     let api = TrailAPIContext(
-        store: store, objects: objects, identity: identity, authenticator: SigV4Authenticator(keys: keys),
-        configuration: .init(retentionDays: configuration.retentionDays, maximumRecordSize: configuration.maximumRecordBytes),
+        store: store, objects: objects, deliverer: deliverer, identity: identity, authenticator: SigV4Authenticator(keys: keys),
+        configuration: .init(
+            retentionDays: configuration.retentionDays, maximumRecordSize: configuration.maximumRecordBytes,
+            organizationID: configuration.organizationID),
         now: { Int64(Date().timeIntervalSince1970) }, metricsText: metricsText)
     let host = configuration.host
     let app = Application(
@@ -53,7 +65,11 @@ public func buildServiceGroup(
         now: { Int64(Date().timeIntervalSince1970) })
     return ServiceGroup(
         configuration: .init(
-            services: [StoreLifecycle(store: store, logger: logger), retention, app],
+            services: [
+                StoreLifecycle(store: store, delivery: delivery, logger: logger),
+                DeliveryService(deliverer: deliverer, period: .seconds(1), logger: logger),
+                retention, app,
+            ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
 }
@@ -62,10 +78,12 @@ public func buildServiceGroup(
 /// has finished its in-flight requests.
 struct StoreLifecycle: Service {
     let store: SQLiteEventStore
+    let delivery: SQLiteDeliveryStateStore
     let logger: Logger
 
     func run() async throws {
         try? await gracefulShutdown()
+        try delivery.close()
         try store.close()
         logger.info("journal closed")
     }

@@ -27,6 +27,12 @@ struct Serve: AsyncParsableCommand {
     var retentionDays: Int?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical (default info).")
     var logLevel: String?
+    @Option(name: .customLong("delivery-interval"), help: "Trail log file delivery interval, e.g. 2s, 1m (default 5m).")
+    var deliveryInterval: String?
+    @Option(name: .customLong("digest-interval"), help: "Digest file interval, e.g. 10s, 1h (default 1h).")
+    var digestInterval: String?
+    @Option(name: .customLong("signing-key-rotation"), help: "Digest signing key lifetime, e.g. 30d (default 30d).")
+    var signingKeyRotation: String?
 
     func run() async throws {
         var cli: [String: String] = [:]
@@ -37,6 +43,9 @@ struct Serve: AsyncParsableCommand {
         cli["region"] = region
         cli["retention-days"] = retentionDays.map(String.init)
         cli["log-level"] = logLevel
+        cli["delivery-interval"] = deliveryInterval
+        cli["digest-interval"] = digestInterval
+        cli["signing-key-rotation"] = signingKeyRotation
         let configuration: ServerConfiguration
         do {
             configuration = try ServerConfiguration.resolve(

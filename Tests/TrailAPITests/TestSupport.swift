@@ -5,9 +5,12 @@ import HummingbirdTesting
 import NIOCore
 import NIOFoundationCompat
 import ObjectStorage
+import Logging
 import TrailAPI
+import TrailDelivery
 import TrailModel
 import TrailStore
+import TrailStoreSQLite
 
 /// Accepts `Authorization: test <region>`; refuses everything else as unsigned.
 struct TestAuthenticator: RequestAuthenticator {
@@ -26,14 +29,29 @@ struct TestAuthenticator: RequestAuthenticator {
 struct TestAPI {
     static let account = "111122223333"
     static let channel = Channel(arn: "arn:aws:cloudtrail:us-east-1:111122223333:channel/0f0e0d0c-aaaa-bbbb-cccc-000000000001", name: "trailkeeper-default")
+    static let identity = ServiceIdentity(accountID: account, region: "us-east-1", defaultChannel: channel)
     let store = MemoryEventStore()
     let objects = MemoryObjectStore()
+    /// A fresh data directory for the trail catalog, delivery state and signing keys.
+    let directory: String
+    let deliverer: TrailDeliverer
     var now: Int64 = 1_700_000_000
+
+    init(now: Int64 = 1_700_000_000) {
+        self.now = now
+        directory = NSTemporaryDirectory() + "trailkeeper-api-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        deliverer = TrailDeliverer(
+            journal: store, state: try! SQLiteDeliveryStateStore(path: directory + "/delivery.sqlite"),
+            catalog: try! TrailCatalog(directory: directory + "/trails"), objects: objects,
+            keys: try! SigningKeyRing(directory: directory + "/signing-keys"), identity: Self.identity,
+            configuration: .init(), logger: Logger(label: "test"), now: { now })
+    }
 
     func context() -> TrailAPIContext {
         let now = self.now
         return TrailAPIContext(
-            store: store, objects: objects, identity: ServiceIdentity(accountID: Self.account, region: "us-east-1", defaultChannel: Self.channel),
+            store: store, objects: objects, deliverer: deliverer, identity: Self.identity,
             authenticator: TestAuthenticator(), now: { now })
     }
 
