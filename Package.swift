@@ -137,7 +137,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrailModelTests",
-            dependencies: ["TrailModel", "TrailTesting"],
+            dependencies: ["TrailModel", "TrailTesting", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Resources")]
         ),
         .testTarget(

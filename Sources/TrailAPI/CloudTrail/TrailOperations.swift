@@ -347,7 +347,8 @@ struct TrailOperations: Sendable {
                 guard let field = try f.string("Field") else { throw error("InvalidEventSelectorsException", "Field selectors need a Field.") }
                 var conditions: [AdvancedFieldSelector.Operator: [String]] = [:]
                 for op in AdvancedFieldSelector.Operator.allCases {
-                    if let values = try f.strings(op.rawValue) { conditions[op] = values }
+                    // Empty lists (as the AWS CLI prints them) mean the operator is not used.
+                    if let values = try f.strings(op.rawValue), !values.isEmpty { conditions[op] = values }
                 }
                 return AdvancedFieldSelector(field: field, conditions: conditions)
             })

@@ -53,6 +53,15 @@ public struct BasicEventSelector: Sendable, Hashable, Codable {
         case dataResources = "DataResources"
         case excludeManagementEventSources = "ExcludeManagementEventSources"
     }
+
+    /// Absent fields take CloudTrail's defaults (All, management events on, no data resources).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        readWriteType = try c.decodeIfPresent(ReadWriteType.self, forKey: .readWriteType) ?? .all
+        includeManagementEvents = try c.decodeIfPresent(Bool.self, forKey: .includeManagementEvents) ?? true
+        dataResources = try c.decodeIfPresent([DataResource].self, forKey: .dataResources) ?? []
+        excludeManagementEventSources = try c.decodeIfPresent([String].self, forKey: .excludeManagementEventSources) ?? []
+    }
 }
 
 /// An advanced event selector: field selectors ANDed together.
@@ -114,7 +123,8 @@ extension AdvancedFieldSelector {
         field = try c.decode(String.self, forKey: Key(stringValue: "Field"))
         var conditions: [Operator: [String]] = [:]
         for op in Operator.allCases {
-            if let values = try c.decodeIfPresent([String].self, forKey: Key(stringValue: op.rawValue)) {
+            // Empty lists (as the AWS CLI prints them) mean the operator is not used.
+            if let values = try c.decodeIfPresent([String].self, forKey: Key(stringValue: op.rawValue)), !values.isEmpty {
                 conditions[op] = values
             }
         }
