@@ -9,6 +9,9 @@ import NIOFoundationEssentialsCompat
 /// names to handlers, and one route (`POST /`) that decodes, dispatches and encodes.
 struct CloudTrailOperations: Sendable {
     static let targetPrefix = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."
+    /// AWS Organizations' target prefix: `DescribeOrganization` is served so that validate-logs
+    /// can find an organization trail's layout.
+    static let organizationsPrefix = "AWSOrganizationsV20161128."
 
     /// What a handler sees besides its input.
     struct Invocation: Sendable {
@@ -28,9 +31,15 @@ struct CloudTrailOperations: Sendable {
         guard let target = request.headers[HTTPField.Name("x-amz-target")!] else {
             throw APIError(style: .awsJSON, type: "UnknownOperationException", message: "Missing X-Amz-Target header")
         }
-        guard target.hasPrefix(Self.targetPrefix),
-            let handler = handlers[String(target.dropFirst(Self.targetPrefix.count))]
-        else {
+        let name: String
+        if target.hasPrefix(Self.targetPrefix) {
+            name = String(target.dropFirst(Self.targetPrefix.count))
+        } else if target.hasPrefix(Self.organizationsPrefix) {
+            name = "organizations:" + target.dropFirst(Self.organizationsPrefix.count)
+        } else {
+            name = ""
+        }
+        guard let handler = handlers[name] else {
             throw APIError(
                 style: .awsJSON, type: "UnknownOperationException", message: "Unknown operation \(target)")
         }

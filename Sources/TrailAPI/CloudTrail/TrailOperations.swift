@@ -40,6 +40,7 @@ struct TrailOperations: Sendable {
         table.register("AddTags") { i, _ in try await Self.mapping { try await ops.addTags(i) } }
         table.register("RemoveTags") { i, _ in try await Self.mapping { try await ops.removeTags(i) } }
         table.register("ListTags") { i, _ in try await Self.mapping { try await ops.listTags(i) } }
+        table.register("organizations:DescribeOrganization") { _, _ in try ops.describeOrganization() }
         table.register("ListPublicKeys") { i, inv in try await Self.mapping { try await ops.listPublicKeys(i, region: inv.caller.region) } }
     }
 
@@ -469,6 +470,26 @@ struct TrailOperations: Sendable {
             out.endObject()
         }
         out.endArray()
+        out.endObject()
+        return out
+    }
+
+    // MARK: - Organizations
+
+    /// `organizations:DescribeOrganization`, for validate-logs of organization trails.
+    func describeOrganization() throws -> JSONOut {
+        guard let id = api.configuration.organizationID else {
+            throw Self.error("AWSOrganizationsNotInUseException", "Your account is not a member of an organization.")
+        }
+        var out = JSONOut()
+        out.beginObject()
+        out.beginObject("Organization")
+        out.string("Id", id)
+        out.string("Arn", "arn:aws:organizations::\(account):organization/\(id)")
+        out.string("FeatureSet", "ALL")
+        out.string("MasterAccountArn", "arn:aws:organizations::\(account):account/\(id)/\(account)")
+        out.string("MasterAccountId", account)
+        out.endObject()
         out.endObject()
         return out
     }
