@@ -49,6 +49,8 @@ public actor TrailDeliverer {
     private let reader = RecordFieldReader()
     /// When each trail last looked for events to deliver (in memory: a restart delivers at once).
     private var lastDeliveryCheck: [String: Int64] = [:]
+    /// A trail whose last pass failed (bucket gone, disk full) waits until then before retrying.
+    private var retryAfter: [String: Int64] = [:]
 
     public init(
         journal: any EventStore, state: any DeliveryStateStore, catalog: TrailCatalog, objects: any ObjectStore,
@@ -95,7 +97,16 @@ public actor TrailDeliverer {
             $0.isLogging = false
             $0.stopLoggingTime = time
         }
-        if trail.finalDeliveryPending { try await finish(trail) }
+        if trail.finalDeliveryPending {
+            do {
+                try await finish(trail)
+            } catch {
+                // The final delivery is retried by the loop (the flag is durable); StopLogging itself succeeded.
+                logger.warning(
+                    "final delivery failed; will retry",
+                    metadata: ["trail.name": "\(trail.name)", "trail.error": "\(String(describing: error))"])
+            }
+        }
         return try await catalog.trail(trail.name, accountID: identity.accountID)
     }
 
@@ -124,6 +135,8 @@ public actor TrailDeliverer {
     /// One pass over every trail: recover interrupted writes, deliver what is due, write due digests.
     public func tick() async {
         for trail in await catalog.all() {
+            if let until = retryAfter[trail.name], now() < until { continue }
+            retryAfter[trail.name] = nil
             do {
                 if trail.finalDeliveryPending {
                     try await finish(trail)
@@ -135,6 +148,7 @@ public actor TrailDeliverer {
                     "trail delivery failed",
                     metadata: ["trail.name": "\(trail.name)", "trail.error": "\(String(describing: error))"])
                 try? await state.recordAttempt(trail: trail.name, kind: .delivery, time: now(), error: String(describing: error))
+                retryAfter[trail.name] = now() + min(configuration.deliveryInterval, 30)
             }
         }
     }
