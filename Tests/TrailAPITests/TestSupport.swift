@@ -36,9 +36,11 @@ struct TestAPI {
     let directory: String
     let deliverer: TrailDeliverer
     var now: Int64 = 1_700_000_000
+    var organizationID: String?
 
-    init(now: Int64 = 1_700_000_000) {
+    init(now: Int64 = 1_700_000_000, organizationID: String? = nil) {
         self.now = now
+        self.organizationID = organizationID
         directory = NSTemporaryDirectory() + "trailkeeper-api-" + UUID().uuidString
         try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         deliverer = TrailDeliverer(
@@ -52,7 +54,7 @@ struct TestAPI {
         let now = self.now
         return TrailAPIContext(
             store: store, objects: objects, deliverer: deliverer, identity: Self.identity,
-            authenticator: TestAuthenticator(), now: { now })
+            authenticator: TestAuthenticator(), configuration: .init(organizationID: organizationID), now: { now })
     }
 
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
@@ -71,6 +73,18 @@ extension TestClientProtocol {
             .contentType: "application/x-amz-json-1.1",
         ]
         if signed { headers[.authorization] = "test \(region)" }
+        let body = try JSONSerialization.data(withJSONObject: input)
+        let (status, data) = try await execute(uri: "/", method: .post, headers: headers, body: ByteBuffer(data: body)) { response in
+            (response.status, Data(buffer: response.body))
+        }
+        return (status, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+    }
+
+    /// Calls any AWS JSON 1.1 target on `POST /`.
+    func awsJSON(target: String, _ input: [String: Any], region: String = "us-east-1") async throws -> (HTTPResponse.Status, [String: Any]) {
+        let headers: HTTPFields = [
+            HTTPField.Name("x-amz-target")!: target, .contentType: "application/x-amz-json-1.1", .authorization: "test \(region)",
+        ]
         let body = try JSONSerialization.data(withJSONObject: input)
         let (status, data) = try await execute(uri: "/", method: .post, headers: headers, body: ByteBuffer(data: body)) { response in
             (response.status, Data(buffer: response.body))

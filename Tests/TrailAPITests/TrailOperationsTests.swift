@@ -206,4 +206,25 @@ struct TrailOperationsTests {
             #expect(body["__type"] as? String == "InvalidTimeRangeException")
         }
     }
+
+    @Test("organization trails need an organization; DescribeOrganization serves its ID")
+    func organization() async throws {
+        let api = TestAPI(organizationID: "o-exampleorgid")
+        try await api.objects.createBucket("audit-logs", region: "us-east-1")
+        try await api.test { client in
+            var (status, body) = try await client.cloudTrail(
+                "CreateTrail", ["Name": "org", "S3BucketName": "audit-logs", "IsOrganizationTrail": true, "IsMultiRegionTrail": true])
+            #expect(status == .ok)
+            #expect(body["IsOrganizationTrail"] as? Bool == true)
+            let trail = await api.deliverer.catalog.all().first
+            #expect(trail?.keyLayout.folder(.digest, account: "111122223333", region: "us-east-1") == "AWSLogs/o-exampleorgid/111122223333/CloudTrail-Digest/us-east-1")
+            (status, body) = try await client.awsJSON(target: "AWSOrganizationsV20161128.DescribeOrganization", [:])
+            #expect(status == .ok)
+            #expect((body["Organization"] as? [String: Any])?["Id"] as? String == "o-exampleorgid")
+        }
+        try await TestAPI().test { client in
+            let (_, body) = try await client.awsJSON(target: "AWSOrganizationsV20161128.DescribeOrganization", [:])
+            #expect(body["__type"] as? String == "AWSOrganizationsNotInUseException")
+        }
+    }
 }

@@ -30,11 +30,28 @@ import TrailServer
 
     @Test(arguments: [
         ["port": "99999"], ["account-id": "12345"], ["retention-days": "0"], ["log-level": "loud"], ["region": "us east"],
+        ["delivery-interval": "soon"], ["digest-interval": "0s"], ["signing-key-rotation": "30s"], ["organization-id": "org-1"],
     ])
     func badValuesAreRefused(_ values: [String: String]) {
         #expect(throws: ConfigurationError.self) {
             try ServerConfiguration.resolve(commandLine: values, environment: [:], file: nil)
         }
+    }
+
+    @Test func trailTimingKnobs() throws {
+        let defaults = try ServerConfiguration.resolve(commandLine: [:], environment: [:], file: nil)
+        #expect(defaults.deliveryInterval == 300)
+        #expect(defaults.digestInterval == 3600)
+        #expect(defaults.signingKeyRotation == 30 * 86400)
+        let c = try ServerConfiguration.resolve(
+            commandLine: ["delivery-interval": "2s", "digest-interval": "1m"],
+            environment: ["TRAILKEEPER_SIGNING_KEY_ROTATION": "7d", "TRAILKEEPER_ORGANIZATION_ID": "o-exampleorgid"], file: nil)
+        #expect(c.deliveryInterval == 2)
+        #expect(c.digestInterval == 60)
+        #expect(c.signingKeyRotation == 7 * 86400)
+        #expect(c.organizationID == "o-exampleorgid")
+        #expect(try ServerConfiguration.seconds("90", key: "x") == 90)
+        #expect(try ServerConfiguration.seconds("3h", key: "x") == 10800)
     }
 
     @Test func unknownFileKeysAreRefused() throws {
