@@ -46,11 +46,14 @@ public func buildRouter(_ api: TrailAPIContext) -> Router<TrailRequestContext> {
         .post { request, context in try await putAuditEvents.handle(request, context: context) }
 
     let batch = EventBatchHandler(api: api, metrics: metrics)
+    let queues = QueueHandler(api: api)
     router.group("/v1")
         .add(middleware: AuthenticationMiddleware(authenticator: api.authenticator, bodyLimit: api.configuration.batchBodyLimit, style: .native))
         .post("events") { request, context in try await batch.ingest(request, context: context) }
         .get("events/{id}") { request, context in try await batch.event(request, context: context) }
         .get("stats") { request, context in try await batch.statistics(request, context: context) }
+        .get("queues/{name}/messages") { request, context in try await queues.receive(request, context: context) }
+        .delete("queues/{name}/messages/{id}") { request, context in try await queues.delete(request, context: context) }
 
     addS3Routes(to: router, api: api)
     return router

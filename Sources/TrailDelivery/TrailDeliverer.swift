@@ -408,3 +408,15 @@ extension TrailDeliverer {
         try await state.progress(trail: name)
     }
 }
+
+extension TrailDeliverer {
+    /// Receives delivery notifications from the embedded queue `queue` (a trail's SNS topic name).
+    public func receiveNotifications(queue: String, maximum: Int, visibilityTimeout: Int64) async throws -> [QueuedMessage] {
+        try await state.receive(queue: queue, maximum: maximum, visibilityTimeout: visibilityTimeout, time: now())
+    }
+
+    /// Deletes a received notification.
+    public func deleteNotification(queue: String, id: Int64) async throws {
+        try await state.deleteMessage(queue: queue, id: id)
+    }
+}

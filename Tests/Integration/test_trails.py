@@ -254,3 +254,19 @@ def test_trails_persist_across_restarts(make_server):
     assert missing.returncode != 0 and "TrailNotFoundException" in missing.stderr
     no_bucket = server.aws("cloudtrail", "create-trail", "--name", "other", "--s3-bucket-name", "no-such-bucket", check=False)
     assert "S3BucketDoesNotExistException" in no_bucket.stderr
+
+
+def test_delivery_notification_reaches_the_embedded_queue(make_server):
+    server = make_server("--delivery-interval", "1s")
+    setup_trail(server, "--sns-topic-name", "trail-events")
+    server.ingest([record() for _ in range(5)])
+    messages = wait_for(lambda: server.signed("GET", "/v1/queues/trail-events/messages?max=10").json()["Messages"],
+                        what="a notification")
+    envelope = json.loads(messages[0]["Body"])
+    assert envelope["Type"] == "Notification"
+    assert envelope["TopicArn"] == f"arn:aws:sns:us-east-1:{ACCOUNT}:trail-events"
+    message = json.loads(envelope["Message"])
+    assert message["s3Bucket"] == "audit-logs"
+    assert message["s3ObjectKey"] == keys(server, "CloudTrail")
+    gone = server.signed("DELETE", f"/v1/queues/trail-events/messages/{messages[0]['MessageId']}")
+    assert gone.status_code == 204
