@@ -21,11 +21,15 @@ public struct TrailAPIContext: Sendable {
         public var maximumRecordSize: Int
         /// The organization ID (`o-…`) organization trails use, when this deployment has one.
         public var organizationID: String?
+        /// Largest object accepted by the S3 subset's PutObject.
+        public var objectBodyLimit: Int
 
         public init(
             retentionDays: Int = 90, putAuditEventsBodyLimit: Int = 1_048_576, batchBodyLimit: Int = 32 * 1_048_576,
-            controlBodyLimit: Int = 1_048_576, maximumRecordSize: Int = 256 * 1024, organizationID: String? = nil
+            controlBodyLimit: Int = 1_048_576, maximumRecordSize: Int = 256 * 1024, organizationID: String? = nil,
+            objectBodyLimit: Int = 256 * 1_048_576
         ) {
+            self.objectBodyLimit = objectBodyLimit
             self.organizationID = organizationID
             self.retentionDays = retentionDays
             self.putAuditEventsBodyLimit = putAuditEventsBodyLimit

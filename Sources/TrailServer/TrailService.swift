@@ -29,7 +29,7 @@ public func buildServiceGroup(
     let store = try SQLiteEventStore(
         configuration: .init(path: directory.journalPath, synchronousFull: configuration.durableCommits),
         logger: logger)
-    let objects = MemoryObjectStore()
+    let objects = try FileObjectStore(root: directory.path)
     let delivery = try SQLiteDeliveryStateStore(path: directory.deliveryStatePath)
     let deliverer = TrailDeliverer(
         journal: store, state: delivery, catalog: try TrailCatalog(directory: directory.trailsPath), objects: objects,
