@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 import ObjectStorage
@@ -278,8 +279,7 @@ public actor TrailDeliverer {
             if body.count > 0 { chunks.append(body) }
             for (part, chunk) in chunks.enumerated() {
                 let seed = Array(
-                    Hex.sha256(Data("\(trail.trailARN)|\(plan.fromSequence)|\(plan.toSequence)|\(stream.account)|\(stream.region)|\(part)".utf8))
-                        .utf8)
+                    SHA256.hash(data: Data("\(trail.trailARN)|\(plan.fromSequence)|\(plan.toSequence)|\(stream.account)|\(stream.region)|\(part)".utf8)))
                 let key = layout.logKey(
                     account: stream.account, region: stream.region, deliveryTime: plan.deliveryTime,
                     unique: TrailKeyLayout.uniqueSuffix(seed: seed))
