@@ -1,353 +1,526 @@
 import Crypto
+import Dispatch
 import Foundation
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
-/// The embedded object store: each object is a plain file at `ROOT/objects/<bucket>/<key>`, so
-/// any tool can read a trail from disk.
+/// The embedded object store: every object is a plain file, so any tool can read a trail from disk.
 ///
-/// - Object metadata (ETag, content type, user metadata, and the size and mtime the data file
-///   had when written) lives in sidecar files under `ROOT/object-metadata/<bucket>/<key>`,
-///   bucket metadata in `ROOT/buckets/<bucket>.json` — never inside the key tree.
-/// - Writes are atomic and durable: data and sidecar are written to `ROOT/tmp/`, fsynced,
-///   renamed into place, and the directories fsynced. A reader sees the old or the new object.
-/// - Files changed on disk behind the store's back stay visible as they are: when a data file's
-///   size or mtime differs from its sidecar, the ETag is recomputed from the file.
-public struct FileObjectStore: ObjectStore {
+/// Layout under `root` (contract, DESIGN.md):
+/// - `objects/<bucket>/<key>` — the object's bytes, nothing else; `/` in a key makes directories.
+/// - `object-metadata/<bucket>/<key>` — a small sidecar per object (``ObjectSidecar``): ETag,
+///   content type, user metadata, and the size, modification time and inode of the data file it
+///   describes.
+/// - `buckets/<bucket>.json` — a bucket's region and creation date.
+/// - `tmp/` — files being written; renamed into place when complete.
+///
+/// Writes are atomic and durable: the bytes go to a file under `tmp/`, are fsynced, and the file
+/// is renamed over the key, then the directory is fsynced. A reader sees the old object or the new
+/// one, never part of one, and a crash leaves one of the two (with its own metadata: see
+/// ``ObjectSidecar``).
+///
+/// The files are the truth. A data file edited or replaced on disk no longer matches its sidecar's
+/// stamp: the store then reports the file's real size and modification time, and the MD5 of its
+/// real bytes as ETag (computed when first asked, then cached in memory); a data file with no
+/// sidecar is an object too. The sidecar is only ever written by a put, never by a reader.
+///
+/// Keys that cannot be file paths — empty segments (`a//b`, a leading or trailing `/`), `.` or `..`
+/// segments, a segment over 255 bytes, more than 1024 bytes, NUL — are refused with
+/// ``ObjectStoreError/invalidKey(_:)``, and so is a key that would need a directory where an object
+/// is (`a/b` when `a` exists) or the reverse.
+///
+/// Safe for concurrent use: the file system is the state. Puts of one key in this process are
+/// serialised (so that each sidecar names the data file it replaces); everything else runs in
+/// parallel. File I/O runs on Dispatch's global queue, off the cooperative thread pool, since
+/// `fsync` blocks for milliseconds.
+public final class FileObjectStore: ObjectStore {
+    /// The data directory of the store.
     public let root: String
-    var objectsRoot: String { root + "/objects" }
-    var metadataRoot: String { root + "/object-metadata" }
-    var bucketsRoot: String { root + "/buckets" }
-    var temporaryRoot: String { root + "/tmp" }
+    /// The region reported for buckets whose region was never recorded (created by hand on disk).
+    public let defaultRegion: String
 
-    public init(root: String) throws {
+    let objectsPath: String
+    let metadataPath: String
+    let bucketsPath: String
+    let temporaryPath: String
+    let locks = KeyLocks()
+    let etags = ETagCache()
+
+    /// Opens (creating when missing) a store under `root`, and removes temporary files that a crash
+    /// left behind more than an hour ago.
+    ///
+    /// - Throws: ``ObjectStoreError/storage(_:)`` when the directories cannot be created.
+    public init(root: String, defaultRegion: String = "us-east-1") throws {
+        let root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
         self.root = root
-        for dir in [root + "/objects", root + "/object-metadata", root + "/buckets", root + "/tmp"] {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        }
-        // Leftovers of writes a crash interrupted.
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: root + "/tmp")) ?? [] {
-            unlink(root + "/tmp/" + name)
-        }
-    }
-
-    struct Sidecar: Codable {
-        var etag: String
-        var size: Int64
-        var mtime: Int64
-        var contentType: String?
-        var metadata: [String: String]
-    }
-
-    struct BucketRecord: Codable {
-        var creationDate: Double
-        var region: String
-    }
-
-    // MARK: - Keys and paths
-
-    /// Whether `key` can be a file path: no empty, `.` or `..` segments, no trailing `/`, ≤ 1024 bytes.
-    static func isStorable(_ key: String) -> Bool {
-        guard !key.isEmpty, key.utf8.count <= 1024, !key.hasSuffix("/"), !key.hasPrefix("/"), !key.utf8.contains(0) else {
-            return false
-        }
-        return !key.split(separator: "/", omittingEmptySubsequences: false).contains { $0.isEmpty || $0 == "." || $0 == ".." }
-    }
-
-    func checkBucket(_ bucket: String) throws {
-        guard BucketName.isValid(bucket), exists(objectsRoot + "/" + bucket, directory: true) else {
-            throw ObjectStoreError.noSuchBucket(bucket)
+        self.defaultRegion = defaultRegion
+        objectsPath = root + "/objects"
+        metadataPath = root + "/object-metadata"
+        bucketsPath = root + "/buckets"
+        temporaryPath = root + "/tmp"
+        try Self.storageErrors {
+            for path in [objectsPath, metadataPath, bucketsPath, temporaryPath] {
+                try FileSystem.makeDirectories(path)
+            }
+            try removeStaleTemporaryFiles(olderThan: 3600)
         }
     }
 
-    func paths(_ bucket: String, _ key: String) throws -> (data: String, sidecar: String) {
-        try checkBucket(bucket)
-        guard Self.isStorable(key) else { throw ObjectStoreError.invalidKey(key) }
-        return (objectsRoot + "/" + bucket + "/" + key, metadataRoot + "/" + bucket + "/" + key)
-    }
-
-    func exists(_ path: String, directory: Bool) -> Bool {
-        var s = stat()
-        guard stat(path, &s) == 0 else { return false }
-        return directory ? (s.st_mode & S_IFMT) == S_IFDIR : (s.st_mode & S_IFMT) == S_IFREG
-    }
-
-    // MARK: - Buckets
+    // MARK: buckets
 
     public func createBucket(_ name: String, region: String) async throws {
-        guard BucketName.isValid(name), !BucketName.reserved.contains(name) else { throw ObjectStoreError.invalidBucketName(name) }
-        let dir = objectsRoot + "/" + name
-        if exists(dir, directory: true) { throw ObjectStoreError.bucketAlreadyOwnedByYou(name) }
-        let record = BucketRecord(creationDate: Date().timeIntervalSince1970, region: region)
-        try writeAtomically(try JSONEncoder().encode(record), to: bucketsRoot + "/" + name + ".json")
-        guard mkdir(dir, 0o755) == 0 || errno == EEXIST else { throw Self.ioError("mkdir", dir) }
-        Self.syncDirectory(objectsRoot)
+        guard BucketName.isValid(name), !BucketName.reserved.contains(name) else {
+            throw ObjectStoreError.invalidBucketName(name)
+        }
+        try await perform { [self] in
+            guard try FileSystem.makeDirectory(bucketDirectory(name)) else {
+                throw ObjectStoreError.bucketAlreadyOwnedByYou(name)
+            }
+            do {
+                let info = BucketInfo(name: name, creationDate: Date(), region: region)
+                try writeAtomically(Array(Self.bucketJSON(info).utf8), to: bucketFile(name), directory: bucketsPath)
+                try FileSystem.fsyncDirectory(objectsPath)
+            } catch {
+                _ = try? FileSystem.removeDirectory(bucketDirectory(name))
+                throw error
+            }
+        }
     }
 
     public func bucket(_ name: String) async throws -> BucketInfo? {
-        guard BucketName.isValid(name) else { return nil }
-        let dir = objectsRoot + "/" + name
-        var s = stat()
-        guard stat(dir, &s) == 0, (s.st_mode & S_IFMT) == S_IFDIR else { return nil }
-        if let data = FileManager.default.contents(atPath: bucketsRoot + "/" + name + ".json"),
-            let record = try? JSONDecoder().decode(BucketRecord.self, from: data)
-        {
-            return BucketInfo(name: name, creationDate: Date(timeIntervalSince1970: record.creationDate), region: record.region)
-        }
-        // A folder made by hand is a bucket too.
-        return BucketInfo(name: name, creationDate: Date(timeIntervalSince1970: Double(s.st_mtim.tv_sec)), region: "us-east-1")
+        try await perform { [self] in try bucketInfo(name) }
     }
 
     public func listBuckets() async throws -> [BucketInfo] {
-        var out: [BucketInfo] = []
-        for name in try FileManager.default.contentsOfDirectory(atPath: objectsRoot).sorted() {
-            if let b = try await bucket(name) { out.append(b) }
+        try await perform { [self] in
+            var buckets: [BucketInfo] = []
+            for entry in try FileSystem.entries(objectsPath) ?? [] {
+                guard let name = String(validating: entry.name, as: UTF8.self), let info = try bucketInfo(name) else {
+                    continue
+                }
+                buckets.append(info)
+            }
+            return buckets.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         }
-        return out
     }
 
     public func deleteBucket(_ name: String) async throws {
-        try checkBucket(name)
-        let dir = objectsRoot + "/" + name
-        if let contents = try? FileManager.default.contentsOfDirectory(atPath: dir), !contents.isEmpty {
-            throw ObjectStoreError.bucketNotEmpty(name)
+        try await perform { [self] in
+            try requireBucket(name)
+            let directory = bucketDirectory(name)
+            guard try Self.removeEmptyTree(directory) else { throw ObjectStoreError.bucketNotEmpty(name) }
+            try FileSystem.unlink(bucketFile(name))
+            try FileSystem.removeTree(metadataPath + "/" + name)
+            try FileSystem.fsyncDirectory(objectsPath)
+            try FileSystem.fsyncDirectory(bucketsPath)
         }
-        guard rmdir(dir) == 0 else { throw Self.ioError("rmdir", dir) }
-        try? FileManager.default.removeItem(atPath: metadataRoot + "/" + name)
-        unlink(bucketsRoot + "/" + name + ".json")
-        Self.syncDirectory(objectsRoot)
     }
 
-    // MARK: - Objects
+    // MARK: objects
 
     @discardableResult
     public func putObject(
         bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String]
     ) async throws -> ObjectInfo {
-        let (dataPath, sidecarPath) = try paths(bucket, key)
-        try makeParents(of: dataPath, below: objectsRoot + "/" + bucket, key: key)
-        try makeParents(of: sidecarPath, below: metadataRoot, key: key)
-        let temporary = temporaryRoot + "/" + UUID().uuidString
-        try writeFile(body, to: temporary)
-        var s = stat()
-        guard stat(temporary, &s) == 0 else { throw Self.ioError("stat", temporary) }
-        let etag = Hex.md5(body)
-        let sidecar = Sidecar(
-            etag: etag, size: Int64(body.count), mtime: Self.mtime(s), contentType: contentType, metadata: metadata)
-        let sidecarTemporary = temporary + ".meta"
-        try writeFile(try JSONEncoder().encode(sidecar), to: sidecarTemporary)
-        // Metadata first: a crash in between leaves new metadata on the old data, which the
-        // size/mtime check detects (the ETag is then recomputed from the file).
-        guard rename(sidecarTemporary, sidecarPath) == 0 else {
-            unlink(temporary)
-            unlink(sidecarTemporary)
-            throw Self.ioError("rename", sidecarPath)
+        try await perform { [self] in
+            try requireBucket(bucket)
+            try requireStorable(key)
+            let etag = Self.md5Hex(body)
+            let (temporary, stamp) = try writeTemporary(body)
+            var renamed = false
+            defer { if !renamed { _ = try? FileSystem.unlink(temporary) } }
+            let entry = ObjectSidecar.Entry(stamp: stamp, etag: etag, contentType: contentType, metadata: metadata)
+            try locks.withLock(bucket, key) {
+                try installSidecar(bucket: bucket, key: key, newest: entry)
+                try renameIntoPlace(temporary, base: bucketDirectory(bucket), key: key, isData: true)
+                renamed = true
+            }
+            return ObjectInfo(
+                key: key, size: stamp.size, lastModified: stamp.lastModified, etag: etag, contentType: contentType,
+                metadata: metadata)
         }
-        guard rename(temporary, dataPath) == 0 else {
-            unlink(temporary)
-            throw Self.ioError("rename", dataPath)
-        }
-        Self.syncDirectory((sidecarPath as NSString).deletingLastPathComponent)
-        Self.syncDirectory((dataPath as NSString).deletingLastPathComponent)
-        return ObjectInfo(
-            key: key, size: Int64(body.count), lastModified: Self.date(s), etag: etag, contentType: contentType, metadata: metadata)
     }
 
     public func getObject(bucket: String, key: String, range: ObjectByteRange?) async throws -> StoredObject {
-        let (dataPath, sidecarPath) = try paths(bucket, key)
-        let fd = open(dataPath, O_RDONLY)
-        guard fd >= 0 else {
-            if errno == ENOENT || errno == ENOTDIR || errno == EISDIR { throw ObjectStoreError.noSuchKey(bucket: bucket, key: key) }
-            throw Self.ioError("open", dataPath)
-        }
-        defer { close(fd) }
-        var s = stat()
-        guard fstat(fd, &s) == 0, (s.st_mode & S_IFMT) == S_IFREG else { throw ObjectStoreError.noSuchKey(bucket: bucket, key: key) }
-        let size = Int64(s.st_size)
-        var resolved: ClosedRange<Int64>?
-        if let range {
-            guard let r = range.resolved(size: size) else { throw ObjectStoreError.invalidRange }
-            resolved = r
-        }
-        let offset = resolved?.lowerBound ?? 0
-        let length = resolved.map { Int($0.upperBound - $0.lowerBound + 1) } ?? Int(size)
-        var body = Data(count: length)
-        var done = 0
-        try body.withUnsafeMutableBytes { buffer in
-            while done < length {
-                let n = pread(fd, buffer.baseAddress! + done, length - done, off_t(offset) + off_t(done))
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { throw Self.ioError("read", dataPath) }
-                done += n
+        try await perform { [self] in
+            try requireBucket(bucket)
+            try requireStorable(key)
+            let path = dataPath(bucket, key)
+            let fd: Int32
+            do throws(FileSystemError) {
+                fd = try FileSystem.open(path, O_RDONLY)
+            } catch {
+                guard [ENOENT, ENOTDIR, EISDIR, ENAMETOOLONG].contains(error.code) else { throw error }
+                throw ObjectStoreError.noSuchKey(bucket: bucket, key: key)
             }
+            defer { FileSystem.close(fd) }
+            let st = try FileSystem.status(fd, path: path)
+            guard FileSystem.kind(of: st) == .file else { throw ObjectStoreError.noSuchKey(bucket: bucket, key: key) }
+            let stamp = FileSystem.stamp(of: st)
+            let sidecar = readSidecar(bucket, key)
+            if let range {
+                guard let resolved = range.resolved(size: stamp.size) else { throw ObjectStoreError.invalidRange }
+                let info = try describe(key: key, path: path, stamp: stamp, sidecar: sidecar, fd: fd)
+                let body = try Self.read(fd, path: path, offset: resolved.lowerBound, count: Int(resolved.count))
+                return StoredObject(info: info, body: body, range: resolved)
+            }
+            let body = try Self.read(fd, path: path, offset: 0, count: Int(stamp.size))
+            var info: ObjectInfo
+            if let entry = sidecar?.entry(matching: stamp) {
+                info = Self.info(key: key, stamp: stamp, entry: entry)
+            } else {
+                // Changed on disk or never written through the store: hash the bytes just read.
+                let etag = etags.etag(path: path, stamp: stamp) ?? Self.md5Hex(body)
+                etags.store(etag, path: path, stamp: stamp)
+                info = Self.info(key: key, stamp: stamp, etag: etag, latest: sidecar?.entries.first)
+            }
+            info.size = Int64(body.count)
+            return StoredObject(info: info, body: body)
         }
-        let info = try describe(key: key, stat: s, sidecarPath: sidecarPath) {
-            resolved == nil ? Hex.md5(body) : try Self.md5(ofFile: dataPath)
-        }
-        return StoredObject(info: info, body: body, range: resolved)
     }
 
     public func headObject(bucket: String, key: String) async throws -> ObjectInfo {
-        let (dataPath, sidecarPath) = try paths(bucket, key)
-        var s = stat()
-        guard stat(dataPath, &s) == 0, (s.st_mode & S_IFMT) == S_IFREG else {
-            throw ObjectStoreError.noSuchKey(bucket: bucket, key: key)
+        try await perform { [self] in
+            try requireBucket(bucket)
+            try requireStorable(key)
+            let path = dataPath(bucket, key)
+            guard let st = try FileSystem.status(path), FileSystem.kind(of: st) == .file else {
+                throw ObjectStoreError.noSuchKey(bucket: bucket, key: key)
+            }
+            return try describe(
+                key: key, path: path, stamp: FileSystem.stamp(of: st), sidecar: readSidecar(bucket, key), fd: nil)
         }
-        return try describe(key: key, stat: s, sidecarPath: sidecarPath) { try Self.md5(ofFile: dataPath) }
     }
 
     public func deleteObject(bucket: String, key: String) async throws {
-        let (dataPath, sidecarPath) = try paths(bucket, key)
-        if unlink(dataPath) != 0 && errno != ENOENT && errno != ENOTDIR { throw Self.ioError("unlink", dataPath) }
-        unlink(sidecarPath)
-        Self.syncDirectory((dataPath as NSString).deletingLastPathComponent)
-        removeEmptyParents(of: dataPath, below: objectsRoot + "/" + bucket)
-        removeEmptyParents(of: sidecarPath, below: metadataRoot + "/" + bucket)
+        try await perform { [self] in
+            try requireBucket(bucket)
+            try requireStorable(key)
+            try locks.withLock(bucket, key) {
+                let data = dataPath(bucket, key)
+                let sidecar = sidecarPath(bucket, key)
+                if try FileSystem.unlink(data) { try FileSystem.fsyncDirectory(Self.parent(of: data)) }
+                try FileSystem.unlink(sidecar)
+                try Self.removeEmptyParents(of: key, base: bucketDirectory(bucket))
+                try Self.removeEmptyParents(of: key, base: metadataPath + "/" + bucket)
+            }
+        }
     }
 
     public func listObjects(_ request: ObjectListRequest) async throws -> ObjectListing {
-        try checkBucket(request.bucket)
-        let bucketDir = objectsRoot + "/" + request.bucket
-        // Walk only the folder the prefix lies in.
-        let prefixDir = request.prefix.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        var keys: [String] = []
-        if prefixDir.isEmpty || Self.isStorable(prefixDir) {
-            collect(bucketDir + (prefixDir.isEmpty ? "" : "/" + prefixDir), keyPrefix: prefixDir.isEmpty ? "" : prefixDir + "/", into: &keys)
-        }
-        keys = keys.filter { $0.hasPrefix(request.prefix) }
-        keys.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        return try ObjectListing.page(keys: keys, request: request) { key in
-            let dataPath = bucketDir + "/" + key
-            var s = stat()
-            guard stat(dataPath, &s) == 0 else { throw ObjectStoreError.noSuchKey(bucket: request.bucket, key: key) }
-            return try describe(key: key, stat: s, sidecarPath: metadataRoot + "/" + request.bucket + "/" + key) {
-                try Self.md5(ofFile: dataPath)
-            }
+        try await perform { [self] in
+            try requireBucket(request.bucket)
+            return try list(request)
         }
     }
 
-    // MARK: - Helpers
+    // MARK: paths
 
-    func collect(_ dir: String, keyPrefix: String, into keys: inout [String]) {
-        guard let d = opendir(dir) else { return }
-        defer { closedir(d) }
-        while let entry = readdir(d) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-            }
-            if name == "." || name == ".." { continue }
-            let path = dir + "/" + name
-            var isDirectory = entry.pointee.d_type == UInt8(DT_DIR)
-            if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
-                var s = stat()
-                isDirectory = stat(path, &s) == 0 && (s.st_mode & S_IFMT) == S_IFDIR
-            }
-            if isDirectory {
-                collect(path, keyPrefix: keyPrefix + name + "/", into: &keys)
-            } else {
-                keys.append(keyPrefix + name)
-            }
+    func bucketDirectory(_ bucket: String) -> String { objectsPath + "/" + bucket }
+    func bucketFile(_ bucket: String) -> String { bucketsPath + "/" + bucket + ".json" }
+    func dataPath(_ bucket: String, _ key: String) -> String { objectsPath + "/" + bucket + "/" + key }
+    func sidecarPath(_ bucket: String, _ key: String) -> String { metadataPath + "/" + bucket + "/" + key }
+
+    static func parent(of path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "." }
+        return String(path[..<slash])
+    }
+
+    /// Whether `key` can be a relative file path under a bucket directory.
+    public static func isStorable(key: String) -> Bool {
+        let bytes = key.utf8
+        guard !bytes.isEmpty, bytes.count <= 1024, !bytes.contains(0) else { return false }
+        for segment in bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            if segment.isEmpty || segment.count > 255 { return false }
+            if segment.elementsEqual([46]) || segment.elementsEqual([46, 46]) { return false }
         }
+        return true
     }
 
-    func describe(key: String, stat s: stat, sidecarPath: String, etag: () throws -> String) throws -> ObjectInfo {
-        let sidecar = FileManager.default.contents(atPath: sidecarPath).flatMap { try? JSONDecoder().decode(Sidecar.self, from: $0) }
-        let size = Int64(s.st_size)
-        let current = sidecar.map { $0.size == size && $0.mtime == Self.mtime(s) } ?? false
-        return ObjectInfo(
-            key: key, size: size, lastModified: Self.date(s), etag: current ? sidecar!.etag : try etag(),
-            contentType: sidecar?.contentType, metadata: sidecar?.metadata ?? [:])
+    func requireStorable(_ key: String) throws {
+        guard Self.isStorable(key: key) else { throw ObjectStoreError.invalidKey(key) }
     }
 
-    func makeParents(of path: String, below base: String, key: String) throws {
-        let parent = (path as NSString).deletingLastPathComponent
-        guard parent != base else { return }
+    func requireBucket(_ name: String) throws {
+        guard BucketName.isValid(name), !BucketName.reserved.contains(name),
+            let st = try FileSystem.status(bucketDirectory(name)), FileSystem.kind(of: st) == .directory
+        else { throw ObjectStoreError.noSuchBucket(name) }
+    }
+
+    // MARK: describing objects
+
+    /// The description of the data file with `stamp`: from the sidecar when it was written for
+    /// this very file, else the file's own size, time and MD5 (with the newest metadata).
+    func describe(key: String, path: String, stamp: FileStamp, sidecar: ObjectSidecar?, fd: Int32?) throws -> ObjectInfo {
+        if let entry = sidecar?.entry(matching: stamp) { return Self.info(key: key, stamp: stamp, entry: entry) }
+        let etag = try etags.etag(path: path, stamp: stamp) ?? computeETag(path: path, fd: fd, stamp: stamp)
+        return Self.info(key: key, stamp: stamp, etag: etag, latest: sidecar?.entries.first)
+    }
+
+    func computeETag(path: String, fd: Int32?, stamp: FileStamp) throws -> String {
+        let descriptor = try fd ?? FileSystem.open(path, O_RDONLY)
+        defer { if fd == nil { FileSystem.close(descriptor) } }
+        var md5 = Insecure.MD5()
+        let chunk = 1 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
+        defer { buffer.deallocate() }
+        var offset: Int64 = 0
+        while true {
+            let n = try FileSystem.read(descriptor, into: buffer, at: offset, path: path)
+            if n == 0 { break }
+            md5.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+            offset += Int64(n)
+        }
+        let etag = Self.hex(md5.finalize())
+        etags.store(etag, path: path, stamp: stamp)
+        return etag
+    }
+
+    static func info(key: String, stamp: FileStamp, entry: ObjectSidecar.Entry) -> ObjectInfo {
+        ObjectInfo(
+            key: key, size: stamp.size, lastModified: stamp.lastModified, etag: entry.etag,
+            contentType: entry.contentType, metadata: entry.metadata)
+    }
+
+    static func info(key: String, stamp: FileStamp, etag: String, latest: ObjectSidecar.Entry?) -> ObjectInfo {
+        ObjectInfo(
+            key: key, size: stamp.size, lastModified: stamp.lastModified, etag: etag,
+            contentType: latest?.contentType, metadata: latest?.metadata ?? [:])
+    }
+
+    func readSidecar(_ bucket: String, _ key: String) -> ObjectSidecar? {
+        guard let bytes = try? Self.readSmallFile(sidecarPath(bucket, key)) else { return nil }
+        return ObjectSidecar(parsing: bytes)
+    }
+
+    // MARK: writing
+
+    /// Writes `body` to a new file under `tmp/` and fsyncs it; returns its path and stamp.
+    func writeTemporary(_ body: Data) throws -> (String, FileStamp) {
+        let path = temporaryPath + "/" + UUID().uuidString
+        let fd = try FileSystem.open(path, O_WRONLY | O_CREAT | O_EXCL, mode: 0o644)
         do {
-            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            defer { FileSystem.close(fd) }
+            try body.withUnsafeBytes { raw in try FileSystem.writeAll(fd, raw, path: path) }
+            try FileSystem.fsync(fd, path: path)
+            return (path, FileSystem.stamp(of: try FileSystem.status(fd, path: path)))
         } catch {
-            // A file where a folder must go: key "a" exists and "a/b" is written.
-            throw ObjectStoreError.invalidKey(key)
+            _ = try? FileSystem.unlink(path)
+            throw error
         }
     }
 
-    func removeEmptyParents(of path: String, below base: String) {
-        var dir = (path as NSString).deletingLastPathComponent
-        while dir.count > base.count && dir.hasPrefix(base) {
-            guard rmdir(dir) == 0 else { return }
-            dir = (dir as NSString).deletingLastPathComponent
+    /// Writes a new sidecar for `key` with `newest` first and the entry of the data file it is
+    /// about to replace second, and makes it durable. Called with the key's lock held.
+    func installSidecar(bucket: String, key: String, newest: ObjectSidecar.Entry) throws {
+        var entries = [newest]
+        if let st = try FileSystem.status(dataPath(bucket, key)), FileSystem.kind(of: st) == .file,
+            let current = readSidecar(bucket, key)?.entry(matching: FileSystem.stamp(of: st))
+        {
+            entries.append(current)
         }
+        // Buckets made by hand on disk have no metadata directory yet.
+        if try FileSystem.makeDirectory(metadataPath + "/" + bucket) { try FileSystem.fsyncDirectory(metadataPath) }
+        let bytes = ObjectSidecar(entries: entries).serialized()
+        let (temporary, _) = try writeTemporary(Data(bytes))
+        var renamed = false
+        defer { if !renamed { _ = try? FileSystem.unlink(temporary) } }
+        try renameIntoPlace(temporary, base: metadataPath + "/" + bucket, key: key, isData: false)
+        renamed = true
     }
 
-    func writeAtomically(_ data: Data, to path: String) throws {
-        let temporary = temporaryRoot + "/" + UUID().uuidString
-        try writeFile(data, to: temporary)
-        guard rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw Self.ioError("rename", path)
-        }
-        Self.syncDirectory((path as NSString).deletingLastPathComponent)
-    }
-
-    /// Writes and fsyncs a new file.
-    func writeFile(_ data: Data, to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Self.ioError("open", path) }
-        defer { close(fd) }
-        var written = 0
-        try data.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let n = write(fd, buffer.baseAddress! + written, buffer.count - written)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else {
-                    unlink(path)
-                    throw Self.ioError("write", path)
-                }
-                written += n
+    /// Renames a complete temporary file to `base/key`, creating parent directories, and fsyncs the
+    /// directory. A concurrent delete may remove a parent directory that was just made: retried.
+    ///
+    /// In the data tree a file where a directory is needed (or the reverse) means the key conflicts
+    /// with another object: ``ObjectStoreError/invalidKey(_:)``. In the metadata tree such a file is
+    /// an orphan (its data file is gone) and is removed.
+    func renameIntoPlace(_ temporary: String, base: String, key: String, isData: Bool) throws {
+        let target = base + "/" + key
+        for attempt in 1...5 {
+            guard try makeParents(base: base, key: key, clearingFiles: !isData) else {
+                throw ObjectStoreError.invalidKey(key)
+            }
+            let failure: FileSystemError
+            do throws(FileSystemError) {
+                try FileSystem.rename(temporary, target)
+                try FileSystem.fsyncDirectory(Self.parent(of: target))
+                return
+            } catch {
+                failure = error
+            }
+            switch failure.code {
+            case ENOENT where attempt < 5:
+                continue
+            case EISDIR, ENOTEMPTY, EEXIST:
+                guard !isData, attempt < 5 else { throw ObjectStoreError.invalidKey(key) }
+                try FileSystem.removeTree(target)
+            default:
+                throw failure
             }
         }
-        guard fsync(fd) == 0 else {
-            unlink(path)
-            throw Self.ioError("fsync", path)
+        throw ObjectStoreError.invalidKey(key)
+    }
+
+    /// Creates the directories between `base` and `key`'s parent. Returns false when a file is in
+    /// the way (unless `clearingFiles`, which removes it).
+    func makeParents(base: String, key: String, clearingFiles: Bool) throws -> Bool {
+        guard let slash = key.utf8.lastIndex(of: UInt8(ascii: "/")) else { return true }
+        if FileSystem.isDirectory(base + "/" + key[..<slash]) { return true }
+        var path = base
+        for component in key[..<slash].split(separator: "/", omittingEmptySubsequences: false) {
+            let parent = path
+            path += "/" + component
+            if try FileSystem.makeDirectory(path) {
+                try FileSystem.fsyncDirectory(parent)
+            } else if !FileSystem.isDirectory(path) {
+                guard clearingFiles else { return false }
+                try FileSystem.unlink(path)
+                _ = try FileSystem.makeDirectory(path)
+                try FileSystem.fsyncDirectory(parent)
+            }
+        }
+        return true
+    }
+
+    /// Writes a small file atomically: temporary file, fsync, rename, fsync of `directory`.
+    func writeAtomically(_ bytes: [UInt8], to path: String, directory: String) throws {
+        let (temporary, _) = try writeTemporary(Data(bytes))
+        do {
+            try FileSystem.rename(temporary, path)
+        } catch {
+            _ = try? FileSystem.unlink(temporary)
+            throw error
+        }
+        try FileSystem.fsyncDirectory(directory)
+    }
+
+    /// Removes the key's parent directories that are empty, up to (not including) `base`.
+    static func removeEmptyParents(of key: String, base: String) throws {
+        var relative = Substring(key)
+        while let slash = relative.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            relative = relative[..<slash]
+            let directory = base + "/" + relative
+            guard try FileSystem.removeDirectory(directory) else { return }
+            try FileSystem.fsyncDirectory(parent(of: directory))
         }
     }
 
-    static func syncDirectory(_ path: String) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY)
-        if fd >= 0 {
-            fsync(fd)
-            close(fd)
+    /// Removes `path` if it holds nothing but (nested) empty directories; false when it holds a file.
+    static func removeEmptyTree(_ path: String) throws -> Bool {
+        for entry in try FileSystem.entries(path) ?? [] {
+            let child = path + "/" + String(decoding: entry.name, as: UTF8.self)
+            var kind = entry.kind
+            if kind == nil, let st = try FileSystem.status(child) { kind = FileSystem.kind(of: st) }
+            guard kind == .directory, try removeEmptyTree(child) else { return false }
+        }
+        return try FileSystem.removeDirectory(path)
+    }
+
+    func removeStaleTemporaryFiles(olderThan seconds: Double) throws {
+        let cutoff = Date().timeIntervalSince1970 - seconds
+        for entry in try FileSystem.entries(temporaryPath) ?? [] {
+            let path = temporaryPath + "/" + String(decoding: entry.name, as: UTF8.self)
+            if let st = try FileSystem.status(path), FileSystem.kind(of: st) == .file,
+                FileSystem.stamp(of: st).lastModified.timeIntervalSince1970 < cutoff
+            {
+                try FileSystem.unlink(path)
+            }
         }
     }
 
-    static func mtime(_ s: stat) -> Int64 { Int64(s.st_mtim.tv_sec) * 1_000_000_000 + Int64(s.st_mtim.tv_nsec) }
-    static func date(_ s: stat) -> Date {
-        Date(timeIntervalSince1970: Double(s.st_mtim.tv_sec) + Double(s.st_mtim.tv_nsec) / 1e9)
+    // MARK: bucket files
+
+    func bucketInfo(_ name: String) throws -> BucketInfo? {
+        guard BucketName.isValid(name), !BucketName.reserved.contains(name),
+            let st = try FileSystem.status(bucketDirectory(name)), FileSystem.kind(of: st) == .directory
+        else { return nil }
+        var info = BucketInfo(name: name, creationDate: FileSystem.stamp(of: st).lastModified, region: defaultRegion)
+        if let bytes = try? Self.readSmallFile(bucketFile(name)),
+            let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+        {
+            if let region = object["region"] as? String, !region.isEmpty { info.region = region }
+            if let created = object["creationDate"] as? Double { info.creationDate = Date(timeIntervalSince1970: created) }
+        }
+        return info
     }
 
-    static func md5(ofFile path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw ioError("open", path) }
-        defer { try? handle.close() }
-        var hasher = Insecure.MD5()
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-        return Hex.md5Digest(hasher.finalize())
+    static func bucketJSON(_ info: BucketInfo) -> String {
+        func quote(_ s: String) -> String {
+            var out = "\""
+            for scalar in s.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        let created = (info.creationDate.timeIntervalSince1970 * 1000).rounded() / 1000
+        return "{\"name\":\(quote(info.name)),\"region\":\(quote(info.region)),\"creationDate\":\(created)}\n"
     }
 
-    static func ioError(_ operation: String, _ path: String) -> ObjectStoreError {
-        .storage("\(operation) failed: \(String(cString: strerror(errno)))")
-    }
-}
+    // MARK: helpers
 
-enum Hex {
-    static func md5(_ data: Data) -> String { md5Digest(Insecure.MD5.hash(data: data)) }
-    static func md5Digest(_ digest: Insecure.MD5.Digest) -> String {
+    static func readSmallFile(_ path: String) throws -> [UInt8] {
+        let fd = try FileSystem.open(path, O_RDONLY)
+        defer { FileSystem.close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { raw in
+                try FileSystem.read(fd, into: raw, at: Int64(out.count), path: path)
+            }
+            out.append(contentsOf: chunk[..<n])
+            if n < chunk.count { return out }
+        }
+    }
+
+    static func read(_ fd: Int32, path: String, offset: Int64, count: Int) throws -> Data {
+        var data = Data(count: count)
+        let n = try data.withUnsafeMutableBytes { raw in
+            try FileSystem.read(fd, into: raw, at: offset, path: path)
+        }
+        if n < count { data.count = n }
+        return data
+    }
+
+    static func md5Hex(_ data: Data) -> String { hex(Insecure.MD5.hash(data: data)) }
+
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
-        for b in digest {
+        out.reserveCapacity(32)
+        for b in bytes {
             out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0xf)])
+            out.append(digits[Int(b & 0x0F)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Runs blocking file work on Dispatch's global queue; system-call failures become
+    /// ``ObjectStoreError/storage(_:)``.
+    func perform<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try Self.storageErrors(work) })
+            }
+        }
+    }
+
+    static func storageErrors<T>(_ work: () throws -> T) throws -> T {
+        do {
+            return try work()
+        } catch let error as FileSystemError {
+            throw ObjectStoreError.storage(error.description)
+        }
     }
 }

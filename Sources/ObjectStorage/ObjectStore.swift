@@ -3,7 +3,7 @@ import Foundation
 /// An S3-like object store: buckets of keyed objects with user metadata.
 ///
 /// Implementations: ``FileObjectStore`` (embedded: plain files at `DIR/objects/<bucket>/<key>`),
-/// and an S3 store over AWSWire (issue 4). Trail delivery, validate-logs and the S3 REST subset
+/// ``S3ObjectStore`` (any S3 API, over AWSWire's `S3Client`) and ``MemoryObjectStore`` (tests). Trail delivery, validate-logs and the S3 REST subset
 /// of the server are written against this protocol only.
 ///
 /// - Important: ``putObject(bucket:key:body:contentType:metadata:)`` returns only after the
@@ -179,7 +179,7 @@ public enum ObjectStoreError: Error, Sendable, Hashable {
         case .bucketAlreadyOwnedByYou: "BucketAlreadyOwnedByYou"
         case .bucketNotEmpty: "BucketNotEmpty"
         case .invalidBucketName: "InvalidBucketName"
-        case .invalidKey: "KeyTooLongError"
+        case .invalidKey(let key): key.utf8.count > 1024 ? "KeyTooLongError" : "InvalidArgument"
         case .invalidRange: "InvalidRange"
         case .accessDenied: "AccessDenied"
         case .storage: "InternalError"
