@@ -3,6 +3,6 @@ import ArgumentParser
 /// `trailkeeper bench`: measurements for BENCHMARKS.md (benchmarks, never timed tests).
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure ingest, acknowledgement latency, lookup latency and journal throughput.",
-        subcommands: [BenchIngest.self, BenchLookup.self, BenchJournal.self])
+        abstract: "Measure ingest, acknowledgement latency, lookup latency, journal and trail delivery throughput.",
+        subcommands: [BenchIngest.self, BenchLookup.self, BenchJournal.self, BenchDelivery.self])
 }
