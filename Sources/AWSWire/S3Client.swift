@@ -40,6 +40,8 @@ public struct S3Client: Sendable {
         public var lastModified: Date?
         /// The user metadata (`x-amz-meta-*`), by lowercase name without the prefix.
         public var metadata: [String: String]
+        /// `Content-Range` of a ranged GET (`bytes 0-99/1234`).
+        public var contentRange: String?
 
         /// A head from its parts.
         public init(
@@ -47,13 +49,15 @@ public struct S3Client: Sendable {
             eTag: String? = nil,
             contentType: String? = nil,
             lastModified: Date? = nil,
-            metadata: [String: String] = [:]
+            metadata: [String: String] = [:],
+            contentRange: String? = nil
         ) {
             self.contentLength = contentLength
             self.eTag = eTag
             self.contentType = contentType
             self.lastModified = lastModified
             self.metadata = metadata
+            self.contentRange = contentRange
         }
     }
 
@@ -108,18 +112,24 @@ public struct S3Client: Sendable {
     ///   - continuationToken: the previous page's ``ListPage/nextContinuationToken``.
     ///   - maxKeys: the page size (S3 caps it at 1000).
     ///   - delimiter: groups keys into ``ListPage/commonPrefixes`` (usually `/`).
+    ///   - startAfter: only keys after this one (ignored by S3 when `continuationToken` is given).
+    ///
+    /// Keys are asked for URL-encoded (`encoding-type=url`, as botocore does), so that keys with
+    /// characters XML 1.0 cannot carry survive; ``ListPage`` decodes them.
     public func listObjectsV2(
         bucket: String,
         prefix: String? = nil,
         continuationToken: String? = nil,
         maxKeys: Int? = nil,
-        delimiter: String? = nil
+        delimiter: String? = nil,
+        startAfter: String? = nil
     ) async throws -> ListPage {
-        var query = [("list-type", "2")]
+        var query = [("list-type", "2"), ("encoding-type", "url")]
         if let continuationToken { query.append(("continuation-token", continuationToken)) }
         if let delimiter { query.append(("delimiter", delimiter)) }
         if let maxKeys { query.append(("max-keys", String(maxKeys))) }
         if let prefix, !prefix.isEmpty { query.append(("prefix", prefix)) }
+        if let startAfter, !startAfter.isEmpty { query.append(("start-after", startAfter)) }
         return try ListPage(xml: try await send(.GET, path(bucket), query: query).body)
     }
 
@@ -128,6 +138,15 @@ public struct S3Client: Sendable {
         var headers: [(String, String)] = []
         if let range { headers.append(("Range", "bytes=\(range.lowerBound)-\(range.upperBound)")) }
         return try await send(.GET, path(bucket, key), headers: headers).body
+    }
+
+    /// The object's bytes (or those of `range`, an HTTP range such as `bytes=0-99` or `bytes=-500`)
+    /// with what S3 says of it; ``ObjectHead/contentRange`` is set when S3 answered with a part.
+    public func getObjectWithHead(bucket: String, key: String, range: String? = nil) async throws -> (
+        head: ObjectHead, body: Data
+    ) {
+        let response = try await send(.GET, path(bucket, key), headers: range.map { [("Range", $0)] } ?? [])
+        return (Self.head(response.headers), response.body)
     }
 
     /// Stores an object.
@@ -153,7 +172,10 @@ public struct S3Client: Sendable {
     ///
     /// - Throws: ``AWSError`` with code `NotFound` (404) when there is no such object.
     public func headObject(bucket: String, key: String) async throws -> ObjectHead {
-        let headers = try await send(.HEAD, path(bucket, key)).headers
+        Self.head(try await send(.HEAD, path(bucket, key)).headers)
+    }
+
+    static func head(_ headers: HTTPHeaders) -> ObjectHead {
         var metadata: [String: String] = [:]
         for (name, value) in headers where name.lowercased().hasPrefix("x-amz-meta-") {
             metadata[String(name.lowercased().dropFirst("x-amz-meta-".count))] = value
@@ -163,7 +185,8 @@ public struct S3Client: Sendable {
             eTag: headers.first(name: "ETag"),
             contentType: headers.first(name: "Content-Type"),
             lastModified: headers.first(name: "Last-Modified").flatMap(UTCTime.parseHTTPDate),
-            metadata: metadata
+            metadata: metadata,
+            contentRange: headers.first(name: "Content-Range")
         )
     }
 
@@ -172,8 +195,9 @@ public struct S3Client: Sendable {
         _ = try await send(.DELETE, path(bucket, key))
     }
 
-    /// Creates a bucket in the client's region.
-    public func createBucket(_ bucket: String) async throws {
+    /// Creates a bucket in `region` (the client's region when nil).
+    public func createBucket(_ bucket: String, region: String? = nil) async throws {
+        let region = region ?? self.region
         var body = Data()
         if region != "us-east-1" {
             body = Data(
@@ -182,6 +206,38 @@ public struct S3Client: Sendable {
             )
         }
         _ = try await send(.PUT, path(bucket), body: body)
+    }
+
+    /// Deletes an empty bucket.
+    public func deleteBucket(_ bucket: String) async throws {
+        _ = try await send(.DELETE, path(bucket))
+    }
+
+    /// Whether the bucket exists and may be used: `HEAD` on it; returns the region S3 names in
+    /// `x-amz-bucket-region`, if it does.
+    ///
+    /// - Throws: ``AWSError`` with code `NotFound` (404) when there is no such bucket.
+    @discardableResult
+    public func headBucket(_ bucket: String) async throws -> String? {
+        try await send(.HEAD, path(bucket)).headers.first(name: "x-amz-bucket-region")
+    }
+
+    /// The bucket's region (`GetBucketLocation`): an empty constraint is `us-east-1`, `EU` is `eu-west-1`.
+    public func bucketLocation(_ bucket: String) async throws -> String {
+        let body = try await send(.GET, path(bucket), query: [("location", "")]).body
+        guard let root = try? XMLTree.parse(body), root.name == "LocationConstraint" else {
+            throw AWSError(code: "MalformedResponse", message: "not a LocationConstraint document", status: 200)
+        }
+        switch root.text.trimmingCharacters(in: .whitespacesAndNewlines) {
+        case "": return "us-east-1"
+        case "EU": return "eu-west-1"
+        case let region: return region
+        }
+    }
+
+    /// The buckets of the caller (`ListBuckets`), by name.
+    public func listBuckets() async throws -> [Bucket] {
+        try Bucket.list(xml: try await send(.GET, "/").body)
     }
 
     // MARK: plumbing

@@ -1,0 +1,96 @@
+import AWSWire
+import AsyncHTTPClient
+import Foundation
+import Logging
+import Testing
+
+@testable import ObjectStorage
+
+/// The conformance checks for the memory and file stores, and for ``S3ObjectStore`` against moto
+/// server (`MOTO_ENDPOINT`).
+@Suite struct ObjectStoreConformanceTests {
+    @Test func memoryStore() async throws {
+        try await ObjectStoreConformance.check(MemoryObjectStore(), bucketPrefix: "memory")
+    }
+
+    @Test func fileStore() async throws {
+        let dir = try StoreDirectory()
+        defer { dir.remove() }
+        try await ObjectStoreConformance.check(dir.store, bucketPrefix: "file")
+    }
+}
+
+/// moto server, when the environment names it.
+enum Moto {
+    static let endpoint = ProcessInfo.processInfo.environment["MOTO_ENDPOINT"]
+    static let isRequired = ProcessInfo.processInfo.environment["TRAILKEEPER_REQUIRE_INTEGRATION"] == "1"
+}
+
+@Suite(
+    .enabled(
+        if: Moto.endpoint != nil || Moto.isRequired,
+        "MOTO_ENDPOINT is not set (TRAILKEEPER_REQUIRE_INTEGRATION=1 makes this a failure)"
+    )
+)
+struct S3ObjectStoreTests {
+    static let logger = Logger(label: "trail.tests", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// Runs `body` with a store on moto; fails when moto is required but not configured.
+    func withStore(_ body: (S3ObjectStore) async throws -> Void) async throws {
+        let endpoint = try #require(Moto.endpoint, "TRAILKEEPER_REQUIRE_INTEGRATION=1 but MOTO_ENDPOINT is not set")
+        try await HTTPClient.withHTTPClient { http in
+            let client = AWSClient(
+                httpClient: http,
+                credentials: SigV4.Credentials(accessKeyID: "AKIAMOTOTEST00000001", secretAccessKey: "moto-secret"),
+                logger: Self.logger)
+            try await body(S3ObjectStore(client: S3Client(client: client, endpoint: endpoint, region: "us-east-1")))
+        }
+    }
+
+    static func uniquePrefix() -> String {
+        "tk-" + UUID().uuidString.lowercased().prefix(8)
+    }
+
+    @Test func conformsAgainstMoto() async throws {
+        try await withStore { store in
+            try await ObjectStoreConformance.check(store, bucketPrefix: Self.uniquePrefix())
+        }
+    }
+
+    @Test func listsKeysThatNeedURLEncodingAndPagesOfMany() async throws {
+        try await withStore { store in
+            let bucket = Self.uniquePrefix() + "-many"
+            try await store.createBucket(bucket, region: "us-east-1")
+            var keys: [String] = []
+            for i in 0..<25 { keys.append("logs/\(i % 2 == 0 ? "even" : "odd")/file \(i)+&<>é.json") }
+            keys.append("ctl\u{1}char")
+            for key in keys {
+                try await store.putObject(bucket: bucket, key: key, body: Data(key.utf8), contentType: nil, metadata: [:])
+            }
+            var seen: [String] = []
+            var after: String?
+            repeat {
+                let page = try await store.listObjects(ObjectListRequest(bucket: bucket, startAfter: after, maxKeys: 7))
+                seen += page.objects.map(\.key)
+                after = page.isTruncated ? page.lastReturned : nil
+            } while after != nil
+            #expect(seen == keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+            let grouped = try await store.listObjects(ObjectListRequest(bucket: bucket, prefix: "logs/", delimiter: "/"))
+            #expect(grouped.commonPrefixes == ["logs/even/", "logs/odd/"])
+            for key in keys { try await store.deleteObject(bucket: bucket, key: key) }
+            try await store.deleteBucket(bucket)
+        }
+    }
+
+    @Test func translatesS3Errors() async throws {
+        try await withStore { store in
+            let missing = Self.uniquePrefix() + "-missing"
+            await #expect(throws: ObjectStoreError.noSuchBucket(missing)) {
+                try await store.listObjects(ObjectListRequest(bucket: missing))
+            }
+            await #expect(throws: ObjectStoreError.noSuchBucket(missing)) { try await store.deleteBucket(missing) }
+            let found = try await store.bucket(missing)
+            #expect(found == nil)
+        }
+    }
+}
