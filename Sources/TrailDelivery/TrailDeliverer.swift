@@ -222,7 +222,7 @@ public actor TrailDeliverer {
 
     // MARK: - Delivery
 
-    struct RenderedFile {
+    struct RenderedFile: Sendable {
         var key: String
         var stream: DigestStream
         var body: LogFileBody
@@ -291,27 +291,50 @@ public actor TrailDeliverer {
 
     /// Writes a plan's files, then completes it with the digest entries and notification.
     func write(_ plan: PlannedDelivery, rendered: [RenderedFile], trail: Trail) async throws {
-        var delivered: [DeliveredLogFile] = []
-        for file in rendered {
-            let bytes = file.body.finished()
-            let sha = Hex.sha256(bytes)
-            guard let gz = Gzip.compress(bytes, level: configuration.compressionLevel) else {
-                throw TrailError("InternalFailure", "gzip failed for \(file.key)")
+        // Gzip, hash and store files in parallel (one task per core): compression dominates.
+        let objects = self.objects
+        let level = configuration.compressionLevel
+        let bucket = plan.bucket
+        let width = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        var hashes = [String](repeating: "", count: rendered.count)
+        do {
+            try await withThrowingTaskGroup(of: (Int, String).self) { group in
+                var next = 0
+                func start(_ i: Int) {
+                    let file = rendered[i]
+                    group.addTask {
+                        let bytes = file.body.finished()
+                        let sha = Hex.sha256(bytes)
+                        guard let gz = Gzip.compress(bytes, level: level) else {
+                            throw TrailError("InternalFailure", "gzip failed for \(file.key)")
+                        }
+                        try await objects.putObject(bucket: bucket, key: file.key, body: gz, contentType: "application/x-gzip", metadata: [:])
+                        return (i, sha)
+                    }
+                }
+                while next < min(width, rendered.count) {
+                    start(next)
+                    next += 1
+                }
+                while let (i, sha) = try await group.next() {
+                    hashes[i] = sha
+                    if next < rendered.count {
+                        start(next)
+                        next += 1
+                    }
+                }
             }
-            do {
-                try await objects.putObject(
-                    bucket: plan.bucket, key: file.key, body: gz, contentType: "application/x-gzip", metadata: [:])
-            } catch {
-                try? await state.recordAttempt(trail: trail.name, kind: .delivery, time: now(), error: Self.deliveryError(error, bucket: plan.bucket))
-                throw error
-            }
-            delivered.append(
-                DeliveredLogFile(
-                    stream: file.stream,
-                    file: DigestLogFile(
-                        bucket: plan.bucket, key: file.key, sha256: sha, newestEventTime: file.body.newestEventTime,
-                        oldestEventTime: file.body.oldestEventTime),
-                    deliveryTime: plan.deliveryTime))
+        } catch {
+            try? await state.recordAttempt(trail: trail.name, kind: .delivery, time: now(), error: Self.deliveryError(error, bucket: plan.bucket))
+            throw error
+        }
+        let delivered = rendered.enumerated().map { i, file in
+            DeliveredLogFile(
+                stream: file.stream,
+                file: DigestLogFile(
+                    bucket: plan.bucket, key: file.key, sha256: hashes[i], newestEventTime: file.body.newestEventTime,
+                    oldestEventTime: file.body.oldestEventTime),
+                deliveryTime: plan.deliveryTime)
         }
         var notifications: [QueuedNotification] = []
         if let topic = trail.snsTopicName {
