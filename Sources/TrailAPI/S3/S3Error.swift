@@ -1,0 +1,101 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ObjectStorage
+
+/// An S3 error answer: `<Error><Code>…</Code><Message>…</Message><Resource>…</Resource><RequestId>…</RequestId></Error>`
+/// with `x-amz-request-id`, or no body at all for `HEAD` (S3 sends none; clients read the status).
+struct S3Error: Error, Sendable {
+    var status: HTTPResponse.Status
+    /// S3's error code (`NoSuchKey`, `SignatureDoesNotMatch`, …).
+    var code: String
+    /// Safe to show the client.
+    var message: String
+    /// Extra elements S3 adds for some codes (`BucketName`, `Key`, `ActualObjectSize`…), in order.
+    var details: [(String, String)] = []
+
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: String, details: [(String, String)] = []) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+    }
+
+    /// The error of an object store failure.
+    init(_ error: ObjectStoreError) {
+        let status = HTTPResponse.Status(code: error.httpStatus)
+        switch error {
+        case .noSuchBucket(let bucket):
+            self.init(status, error.s3Code, "The specified bucket does not exist", details: [("BucketName", bucket)])
+        case .noSuchKey(_, let key):
+            self.init(status, error.s3Code, "The specified key does not exist.", details: [("Key", key)])
+        case .bucketAlreadyOwnedByYou(let bucket):
+            self.init(
+                status, error.s3Code, "Your previous request to create the named bucket succeeded and you already own it.",
+                details: [("BucketName", bucket)])
+        case .bucketNotEmpty(let bucket):
+            self.init(status, error.s3Code, "The bucket you tried to delete is not empty", details: [("BucketName", bucket)])
+        case .invalidBucketName(let bucket):
+            self.init(status, error.s3Code, "The specified bucket is not valid.", details: [("BucketName", bucket)])
+        case .invalidKey(let key) where key.utf8.count > 1024:
+            self.init(status, error.s3Code, "Your key is too long", details: [("Size", String(key.utf8.count)), ("MaxSizeAllowed", "1024")])
+        case .invalidKey:
+            self.init(
+                status, error.s3Code,
+                "This store keeps objects as files: a key cannot have empty, '.' or '..' segments, end with '/', "
+                    + "or lie below (or above) another object's key.")
+        case .invalidRange:
+            self.init(status, error.s3Code, "The requested range is not satisfiable")
+        case .accessDenied(let message):
+            self.init(status, error.s3Code, message.isEmpty ? "Access Denied" : message)
+        case .storage:
+            self.init(status, error.s3Code, "We encountered an internal error. Please try again.")
+        }
+    }
+
+    static func methodNotAllowed() -> S3Error {
+        S3Error(.methodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.")
+    }
+
+    static func notImplemented(_ what: String) -> S3Error {
+        S3Error(.notImplemented, "NotImplemented", "\(what) is not implemented by Trailkeeper's S3 subset.")
+    }
+
+    static func invalidArgument(_ message: String, name: String? = nil, value: String? = nil) -> S3Error {
+        var details: [(String, String)] = []
+        if let name { details.append(("ArgumentName", name)) }
+        if let value { details.append(("ArgumentValue", value)) }
+        return S3Error(.badRequest, "InvalidArgument", message, details: details)
+    }
+
+    /// The answer, for a request of `method` to `resource` (the path without the query).
+    func response(method: HTTPRequest.Method, resource: String, requestID: String) -> Response {
+        var headers = HTTPFields()
+        headers[S3Header.requestID] = requestID
+        guard method != .head else {
+            return Response(status: status, headers: headers)
+        }
+        var xml = S3XML(plainRoot: "Error")
+        xml.element("Code", code)
+        xml.element("Message", message)
+        for (name, value) in details { xml.element(name, value) }
+        xml.element("Resource", resource)
+        xml.element("RequestId", requestID)
+        headers[.contentType] = "application/xml"
+        return Response(
+            status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: xml.finished(closing: "Error"))))
+    }
+}
+
+/// Header names of the S3 subset.
+enum S3Header {
+    static let requestID = HTTPField.Name("x-amz-request-id")!
+    static let contentSHA256 = HTTPField.Name("x-amz-content-sha256")!
+    static let decodedContentLength = HTTPField.Name("x-amz-decoded-content-length")!
+    static let trailer = HTTPField.Name("x-amz-trailer")!
+    static let contentMD5 = HTTPField.Name("content-md5")!
+    static let copySource = HTTPField.Name("x-amz-copy-source")!
+    static let bucketRegion = HTTPField.Name("x-amz-bucket-region")!
+    static let storageClass = HTTPField.Name("x-amz-storage-class")!
+    static let expires = HTTPField.Name("expires")!
+}

@@ -1,0 +1,110 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import ObjectStorage
+
+/// Answers the requests that no route matched as S3 operations (see ``addS3Routes(to:api:)``).
+struct S3Middleware: RouterMiddleware {
+    typealias Context = TrailRequestContext
+
+    let operations: S3Operations
+    let authentication: S3Authentication
+    let configuration: TrailAPIContext.Configuration
+
+    init(api: TrailAPIContext) {
+        operations = S3Operations(api: api)
+        authentication = S3Authentication(authenticator: api.authenticator)
+        configuration = api.configuration
+    }
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        // A route matched: not ours.
+        guard context.endpointPath == nil else { return try await next(request, context) }
+        let (rawPath, rawQuery) = request.s3RawTarget
+        let target = S3Target(rawPath: rawPath)
+        if let bucket = target?.bucket, BucketName.reserved.contains(bucket) {
+            return try await next(request, context)
+        }
+        var response: Response
+        do {
+            guard let target else { throw S3Error(.badRequest, "InvalidURI", "Couldn't parse the specified URI.") }
+            context.coreContext.endpointPath.value = Self.endpoint(target)
+            response = try await dispatch(target, query: S3Query(raw: rawQuery), request: request, context: context)
+        } catch {
+            let failure: S3Error
+            switch error {
+            case let error as S3Error: failure = error
+            case let error as ObjectStoreError:
+                failure = S3Error(error)
+                if case .storage = error {
+                    context.logger.error("object store failure", metadata: ["trail.error": "\(String(reflecting: error))"])
+                }
+            default:
+                context.logger.error("S3 request failed", metadata: ["trail.error": "\(String(reflecting: error))"])
+                failure = S3Error(.internalServerError, "InternalError", "We encountered an internal error. Please try again.")
+            }
+            response = failure.response(method: request.method, resource: String(rawPath), requestID: context.id)
+        }
+        response.headers[S3Header.requestID] = context.id
+        return response
+    }
+
+    /// The route template for metrics: bounded, never the raw path.
+    static func endpoint(_ target: S3Target) -> String {
+        switch target {
+        case .service: "/"
+        case .bucket: "/{bucket}"
+        case .object: "/{bucket}/{key}"
+        }
+    }
+
+    func dispatch(_ target: S3Target, query: S3Query, request: Request, context: Context) async throws -> Response {
+        var request = request
+        var context = context
+        let isObjectPut: Bool
+        if case .object = target, request.method == .put { isObjectPut = true } else { isObjectPut = false }
+        let payload = try await authentication.authenticate(
+            &request, context: &context,
+            bodyLimit: isObjectPut ? configuration.objectBodyLimit : configuration.controlBodyLimit)
+        let unsupported = query.unsupportedSubresource
+        switch target {
+        case .service:
+            guard request.method == .get else { throw S3Error.methodNotAllowed() }
+            return try await operations.listBuckets(query: query)
+        case .bucket(let bucket):
+            switch request.method {
+            case .get:
+                if query.contains("location") { return try await operations.bucketLocation(bucket) }
+                if let unsupported { throw S3Error.notImplemented(unsupported) }
+                return try await operations.listObjects(bucket, query: query)
+            case .head:
+                return try await operations.headBucket(bucket)
+            case .put:
+                if let unsupported { throw S3Error.notImplemented(unsupported) }
+                return try await operations.createBucket(bucket, body: payload.body)
+            case .delete:
+                if let unsupported { throw S3Error.notImplemented(unsupported) }
+                return try await operations.deleteBucket(bucket)
+            case .post:
+                if let unsupported { throw S3Error.notImplemented(unsupported) }
+                throw S3Error.methodNotAllowed()
+            default:
+                throw S3Error.methodNotAllowed()
+            }
+        case .object(let bucket, let key):
+            if let unsupported, request.method != .head { throw S3Error.notImplemented(unsupported) }
+            switch request.method {
+            case .get, .head:
+                return try await operations.getObject(bucket, key, request: request, query: query)
+            case .put:
+                return try await operations.putObject(bucket, key, request: request, payload: payload)
+            case .delete:
+                return try await operations.deleteObject(bucket, key)
+            default:
+                throw S3Error.methodNotAllowed()
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOFoundationEssentialsCompat
+import ObjectStorage
+
+// MARK: - Objects
+
+extension S3Operations {
+    /// `GET` and `HEAD /bucket/key`: the object (or the part `Range` asks for: 206 with
+    /// `Content-Range`; 416 `InvalidRange` when unsatisfiable), with `ETag`, `Last-Modified`,
+    /// `Content-Type` and `x-amz-meta-*`; `If-Match`, `If-None-Match`, `If-Modified-Since` and
+    /// `If-Unmodified-Since` answered as S3 does; `response-*` query parameters override headers on GET.
+    func getObject(_ bucket: String, _ key: String, request: Request, query: S3Query) async throws -> Response {
+        let isHead = request.method == .head
+        if let part = query["partNumber"], part != "1" {
+            throw S3Error(.rangeNotSatisfiable, "InvalidPartNumber", "The requested partnumber is not satisfiable")
+        }
+        if let version = query["versionId"], version != "null" {
+            throw S3Error.invalidArgument("Invalid version id specified", name: "versionId", value: version)
+        }
+        let range = Self.byteRange(request.headers[.range])
+        let hasConditions = [HTTPField.Name.ifMatch, .ifNoneMatch, .ifModifiedSince, .ifUnmodifiedSince].contains {
+            request.headers[$0] != nil
+        }
+        if isHead || hasConditions {
+            let info = try await objects.headObject(bucket: bucket, key: key)
+            if let notModified = try Self.checkPreconditions(info, request: request) { return notModified }
+            if isHead {
+                var headers = Self.headers(info, query: nil)
+                guard let range else {
+                    headers[.contentLength] = String(info.size)
+                    return Response(status: .ok, headers: headers)
+                }
+                guard let served = range.resolved(size: info.size) else { throw Self.invalidRange(request, size: info.size) }
+                headers[.contentLength] = String(served.count)
+                headers[.contentRange] = "bytes \(served.lowerBound)-\(served.upperBound)/\(info.size)"
+                return Response(status: .partialContent, headers: headers)
+            }
+        }
+        let stored: StoredObject
+        do {
+            stored = try await objects.getObject(bucket: bucket, key: key, range: range)
+        } catch ObjectStoreError.invalidRange {
+            let size = try? await objects.headObject(bucket: bucket, key: key).size
+            throw Self.invalidRange(request, size: size)
+        }
+        var headers = Self.headers(stored.info, query: query)
+        headers[.contentLength] = String(stored.body.count)
+        var status = HTTPResponse.Status.ok
+        if let served = stored.range {
+            status = .partialContent
+            headers[.contentRange] = "bytes \(served.lowerBound)-\(served.upperBound)/\(stored.info.size)"
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: stored.body)))
+    }
+
+    /// `PUT /bucket/key`: stores the body with `Content-Type` and `x-amz-meta-*` (names lowercased);
+    /// checks `Content-MD5` and any `x-amz-checksum-*` (header or aws-chunked trailer) first.
+    func putObject(_ bucket: String, _ key: String, request: Request, payload: S3Payload) async throws -> Response {
+        if request.headers[S3Header.copySource] != nil { throw S3Error.notImplemented("CopyObject (x-amz-copy-source)") }
+        guard key.utf8.count <= 1024 else { throw S3Error(ObjectStoreError.invalidKey(key)) }
+        var metadata: [String: String] = [:]
+        var metadataSize = 0
+        for field in request.headers {
+            let name = field.name.canonicalName
+            guard name.hasPrefix("x-amz-meta-") else { continue }
+            let short = String(name.dropFirst("x-amz-meta-".count))
+            metadata[short] = metadata[short].map { $0 + "," + field.value } ?? field.value
+            metadataSize += short.utf8.count + field.value.utf8.count
+        }
+        guard metadataSize <= 2048 else {
+            throw S3Error(
+                .badRequest, "MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.",
+                details: [("Size", String(metadataSize)), ("MaxSizeAllowed", "2048")])
+        }
+        if let md5 = request.headers[S3Header.contentMD5] {
+            guard let expected = Data(base64Encoded: md5), expected.count == Insecure.MD5.byteCount else {
+                throw S3Error(.badRequest, "InvalidDigest", "The Content-MD5 you specified is not valid.")
+            }
+            guard Data(Insecure.MD5.hash(data: payload.body)) == expected else {
+                throw S3Error(.badRequest, "BadDigest", "The Content-MD5 you specified did not match what we received.")
+            }
+        }
+        var echoed = HTTPFields()
+        for algorithm in S3Checksum.allCases {
+            let sent = request.headers[HTTPField.Name(algorithm.headerName)!] ?? payload.trailers[algorithm.headerName]
+            guard let sent else { continue }
+            guard algorithm.digest(payload.body) == sent else {
+                throw S3Error(
+                    .badRequest, "BadDigest",
+                    "The \(algorithm.displayName) you specified did not match the calculated checksum.")
+            }
+            echoed[HTTPField.Name(algorithm.headerName)!] = sent
+        }
+        if let announced = request.headers[S3Header.trailer]?.lowercased(), announced.hasPrefix("x-amz-checksum-"),
+            payload.trailers[announced] == nil
+        {
+            throw S3Error(.badRequest, "MalformedTrailerError", "The request contained trailing data that was not well-formed.")
+        }
+        if request.headers[.ifNoneMatch] != nil || request.headers[.ifMatch] != nil {
+            let current: ObjectInfo?
+            do {
+                current = try await objects.headObject(bucket: bucket, key: key)
+            } catch ObjectStoreError.noSuchKey {
+                current = nil
+            }
+            if let ifNoneMatch = request.headers[.ifNoneMatch], current != nil, ifNoneMatch.trimmingCharacters(in: .whitespaces) == "*" {
+                throw S3Error(.preconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold")
+            }
+            if let ifMatch = request.headers[.ifMatch] {
+                guard let current else { throw S3Error(ObjectStoreError.noSuchKey(bucket: bucket, key: key)) }
+                guard Self.etag(current.etag, matches: ifMatch) else {
+                    throw S3Error(.preconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold")
+                }
+            }
+        }
+        let info = try await objects.putObject(
+            bucket: bucket, key: key, body: payload.body, contentType: request.headers[.contentType], metadata: metadata)
+        var headers = echoed
+        headers[.eTag] = "\"\(info.etag)\""
+        return Response(status: .ok, headers: headers)
+    }
+
+    /// `DELETE /bucket/key`: 204, whether or not there was such an object.
+    func deleteObject(_ bucket: String, _ key: String) async throws -> Response {
+        try await objects.deleteObject(bucket: bucket, key: key)
+        return Response(status: .noContent)
+    }
+
+    // MARK: helpers
+
+    /// The headers describing an object; `query`'s `response-*` parameters override some (GET only).
+    static func headers(_ info: ObjectInfo, query: S3Query?) -> HTTPFields {
+        var headers = HTTPFields()
+        headers[.eTag] = "\"\(info.etag)\""
+        headers[.lastModified] = S3Text.httpDate(info.lastModified)
+        headers[.contentType] = info.contentType ?? "binary/octet-stream"
+        headers[.acceptRanges] = "bytes"
+        if info.storageClass != "STANDARD" { headers[S3Header.storageClass] = info.storageClass }
+        for (name, value) in info.metadata.sorted(by: { $0.key < $1.key }) {
+            if let field = HTTPField.Name("x-amz-meta-" + name) { headers[field] = value }
+        }
+        guard let query else { return headers }
+        let overrides: [(String, HTTPField.Name)] = [
+            ("response-content-type", .contentType), ("response-content-language", .contentLanguage),
+            ("response-expires", S3Header.expires), ("response-cache-control", .cacheControl),
+            ("response-content-disposition", .contentDisposition), ("response-content-encoding", .contentEncoding),
+        ]
+        for (parameter, name) in overrides {
+            if let value = query[parameter] { headers[name] = value }
+        }
+        return headers
+    }
+
+    /// `bytes=first-last`, `bytes=first-` or `bytes=-suffix`; nil (the whole object, as S3 serves
+    /// it) for anything else, multiple ranges included.
+    static func byteRange(_ header: String?) -> ObjectByteRange? {
+        guard let header = header?.trimmingCharacters(in: .whitespaces), header.hasPrefix("bytes="), !header.contains(",")
+        else { return nil }
+        let parts = header.dropFirst(6).split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return nil }
+        let first = parts[0].trimmingCharacters(in: .whitespaces)
+        let last = parts[1].trimmingCharacters(in: .whitespaces)
+        if first.isEmpty {
+            guard let length = Int64(last) else { return nil }
+            return .suffix(length: length)
+        }
+        guard let start = Int64(first) else { return nil }
+        if last.isEmpty { return .from(first: start) }
+        guard let end = Int64(last), end >= start else { return nil }
+        return .closed(first: start, last: end)
+    }
+
+    static func invalidRange(_ request: Request, size: Int64?) -> S3Error {
+        var details: [(String, String)] = []
+        if let range = request.headers[.range] { details.append(("RangeRequested", range)) }
+        if let size { details.append(("ActualObjectSize", String(size))) }
+        return S3Error(.rangeNotSatisfiable, "InvalidRange", "The requested range is not satisfiable", details: details)
+    }
+
+    /// 412 (thrown) or 304 (returned) when a conditional header says so, in RFC 9110 §13.2.2's
+    /// order, as S3 applies it.
+    static func checkPreconditions(_ info: ObjectInfo, request: Request) throws -> Response? {
+        let seconds = info.lastModified.timeIntervalSince1970.rounded(.down)
+        let failed = S3Error(.preconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold")
+        if let ifMatch = request.headers[.ifMatch] {
+            if !etag(info.etag, matches: ifMatch) { throw failed }
+        } else if let text = request.headers[.ifUnmodifiedSince], let date = S3Text.parseHTTPDate(text),
+            seconds > date.timeIntervalSince1970
+        {
+            throw failed
+        }
+        let notModified = Response(
+            status: .notModified,
+            headers: [.eTag: "\"\(info.etag)\"", .lastModified: S3Text.httpDate(info.lastModified)])
+        if let ifNoneMatch = request.headers[.ifNoneMatch] {
+            if etag(info.etag, matches: ifNoneMatch) { return notModified }
+        } else if let text = request.headers[.ifModifiedSince], let date = S3Text.parseHTTPDate(text),
+            seconds <= date.timeIntervalSince1970
+        {
+            return notModified
+        }
+        return nil
+    }
+
+    /// Whether an `If-Match`/`If-None-Match` list names `etag` (or is `*`).
+    static func etag(_ etag: String, matches header: String) -> Bool {
+        header.split(separator: ",").contains { candidate in
+            var tag = candidate.trimmingCharacters(in: .whitespaces)[...]
+            if tag == "*" { return true }
+            if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
+            if tag.hasPrefix("\""), tag.hasSuffix("\""), tag.count >= 2 { tag = tag.dropFirst().dropLast() }
+            return tag == etag
+        }
+    }
+}
