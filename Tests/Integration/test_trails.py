@@ -20,6 +20,10 @@ TRAIL_ARN = f"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/audit"
 TK = os.environ.get("TRAILKEEPER_BIN") or os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), ".build", "release", "trailkeeper")
 
 
+# Fixed end times per start time, so that the AWS CLI and trailkeeper validate the same range.
+START_END = {}
+
+
 def iso(t):
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -59,10 +63,14 @@ def delivered_ids(server):
     return ids
 
 
-def validate(server, start, *extra, tool="aws"):
+def validate(server, start, *extra, tool="aws", end=None):
     env = server.env()
     env["AWS_ENDPOINT_URL_S3"] = server.endpoint
+    # An explicit end time, so that both tools report the same range.
+    end = end or START_END.get(start)
     args = ["--trail-arn", TRAIL_ARN, "--start-time", iso(start), "--verbose", *extra]
+    if end:
+        args += ["--end-time", iso(end)]
     if tool == "aws":
         cmd = ["aws", "--endpoint-url", server.endpoint, "cloudtrail", "validate-logs"] + args
     else:
@@ -108,6 +116,7 @@ def test_trail_delivers_and_aws_cli_validates_then_detects_tampering(make_server
     wait_for(lambda: len(delivered_ids(server)) == len(sent), what="delivery")
     time.sleep(3.5)  # at least one more digest interval
     server.aws("cloudtrail", "stop-logging", "--name", "audit")  # final delivery and digest
+    START_END[start] = datetime.now(timezone.utc) + timedelta(seconds=2)
     assert sorted(delivered_ids(server)) == sorted(sent)
 
     status = json.loads(server.aws("cloudtrail", "get-trail-status", "--name", "audit").stdout)
