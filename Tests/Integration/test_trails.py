@@ -132,6 +132,11 @@ def test_trail_delivers_and_aws_cli_validates_then_detects_tampering(make_server
     assert f"{len(digests)}/{len(digests)} digest files valid" in out
     assert f"{len(logs)}/{len(logs)} log files valid" in out
     assert_same_verdict(server, start, code, out)
+    # The same verdict straight from the data directory, without the server's APIs.
+    r = subprocess.run([TK, "validate-logs", "--data-dir", server.data_dir, "--trail-arn", TRAIL_ARN, "--start-time", iso(start),
+                        "--end-time", iso(START_END[start])], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert summary(r.stdout) == summary(out)
 
     root = objects_dir(server)
     backup = root + ".pristine"
