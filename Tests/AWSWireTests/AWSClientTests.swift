@@ -155,7 +155,7 @@ struct AWSClientTests {
         let received = try server.received()
         #expect(received.map(\.method) == ["GET", "GET", "HEAD"])
         #expect(received.map(\.path) == ["/b", "/b/AWSLogs/a%20b.json.gz", "/b/nope"])
-        #expect(received.first?.query == "list-type=2&max-keys=5&prefix=AWSLogs%2F")
+        #expect(received.first?.query == "list-type=2&encoding-type=url&max-keys=5&prefix=AWSLogs%2F")
         #expect(received.dropFirst().first?.header("range") == "bytes=0-2")
         for request in received {
             #expect(throws: Never.self) { try verify(request) }
