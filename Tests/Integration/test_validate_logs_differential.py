@@ -362,3 +362,59 @@ def test_json_output_matches_the_text_verdict(case):
     assert missing == [{"type": "log", "bucket": c.bucket, "key": chain["logs"][2], "status": "missing",
                         "message": "not found"}]
     assert [r["type"] for r in doc["results"]].count("digest") == 4
+
+
+# MARK: a Trailkeeper store: its S3 API, and the same files read with --data-dir
+
+
+def test_trailkeeper_store_through_its_s3_api_and_with_data_dir(make_server, keys, tmp_path):
+    from conftest import ACCOUNT
+
+    if not os.path.exists(TK):
+        pytest.skip(f"{TK} is missing")
+    server = make_server()
+    s3 = server.client("s3")
+    bucket = "audit-" + uuid.uuid4().hex[:12]
+    s3.create_bucket(Bucket=bucket)
+    server.client("cloudtrail").create_trail(Name="audit", S3BucketName=bucket, EnableLogFileValidation=True)
+    key = keys["published"]
+    trail = Trail(bucket, account=ACCOUNT)
+    chain = build_chain(s3, trail, key, T0, 3, 2)
+    # The signing key as the server's key ring stores it (validate-logs --data-dir reads the public fields only).
+    key_dir = os.path.join(server.data_dir, "signing-keys")
+    os.makedirs(key_dir, exist_ok=True)
+    entry = key.list_entry()
+    with open(os.path.join(key_dir, key.fingerprint + ".json"), "w") as f:
+        json.dump({"region": "us-east-1", "fingerprint": key.fingerprint, "publicKey": entry["Value"],
+                   "privateKey": key.private.save_pkcs1().decode(), "validityStartTime": entry["ValidityStartTime"],
+                   "validityEndTime": entry["ValidityEndTime"]}, f)
+    fake = FakeCloudTrail([trail], [key])
+    env = server.env()
+    env["AWS_ENDPOINT_URL_S3"] = server.endpoint
+    run_args = ["--trail-arn", trail.arn] + RANGE + ["--verbose"]
+
+    def run(cmd):
+        r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+        return r.returncode, r.stdout, r.stderr
+
+    def compare():
+        expected = run(["aws", "cloudtrail", "validate-logs", "--endpoint-url", fake.endpoint] + run_args)
+        assert run([TK, "validate-logs", "--endpoint-url", fake.endpoint] + run_args) == expected
+        assert run([TK, "validate-logs", "--data-dir", server.data_dir] + run_args) == expected
+        return expected
+
+    try:
+        code, out, err = compare()
+        assert code == 0 and "3/3 digest files valid" in out and "6/6 log files valid" in out
+        assert "PRIVATE KEY" not in out + err
+        # Tampering through the S3 API and directly on disk.
+        s3.delete_object(Bucket=bucket, Key=chain["logs"][1])
+        path = os.path.join(server.data_dir, "objects", bucket, chain["digests"][2])
+        d = json.loads(gzip.decompress(open(path, "rb").read()))
+        d["logFiles"] = d["logFiles"][:1]
+        with open(path, "wb") as f:
+            f.write(gzip.compress(json.dumps(d, separators=(",", ":")).encode()))
+        code, out, err = compare()
+        assert code == 1 and "INVALID: signature verification failed" in err and "INVALID: not found" in err
+    finally:
+        fake.close()
