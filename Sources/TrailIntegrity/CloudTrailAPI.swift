@@ -126,7 +126,9 @@ struct CloudTrailAPI: TrailDirectory, PublicKeySource {
                 operation: operation
             )
         }
-        guard response.isSuccess else { throw S3ObjectSource.serviceFailure(response, operation: operation) }
+        guard response.isSuccess else {
+            throw S3ObjectSource.serviceFailure(response, operation: operation, client: client)
+        }
         guard let value = try? PythonJSON.parse(Array(response.body)) else {
             throw SourceFailure(kind: .other("Unable to parse the \(operation) response"), operation: operation)
         }

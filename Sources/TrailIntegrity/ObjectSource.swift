@@ -44,6 +44,14 @@ struct SourceFailure: Error, Sendable, CustomStringConvertible {
     var kind: Kind
     /// The S3 operation, as botocore names it (`ListObjects`, `GetObject`, `GetBucketLocation`).
     var operation: String
+    /// How many retries were made before giving up on a retryable error, when any.
+    var retries: Int?
+
+    init(kind: Kind, operation: String, retries: Int? = nil) {
+        self.kind = kind
+        self.operation = operation
+        self.retries = retries
+    }
 
     /// Whether this is a `ClientError` with the code `NoSuchKey`.
     var isNoSuchKey: Bool {
@@ -61,7 +69,8 @@ struct SourceFailure: Error, Sendable, CustomStringConvertible {
     var description: String {
         switch kind {
         case .service(let code, let message):
-            "An error occurred (\(code)) when calling the \(operation) operation: \(message.isEmpty ? "Unknown" : message)"
+            "An error occurred (\(code)) when calling the \(operation) operation"
+                + (retries.map { " (reached max retries: \($0))" } ?? "") + ": \(message.isEmpty ? "Unknown" : message)"
         case .noCredentials: "Unable to locate credentials"
         case .other(let message): message
         }

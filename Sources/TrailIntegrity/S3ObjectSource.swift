@@ -132,21 +132,28 @@ final class S3ObjectSource: ObjectSource {
                 operation: operation
             )
         }
-        guard response.isSuccess else { throw Self.serviceFailure(response, operation: operation) }
+        guard response.isSuccess else { throw Self.serviceFailure(response, operation: operation, client: client) }
         return response
     }
 
     /// botocore's `ClientError` for an error answer: the error document's code and message, or the
-    /// bare status and its reason phrase when the answer has no error document.
-    static func serviceFailure(_ response: AWSClient.Response, operation: String) -> SourceFailure {
+    /// bare status and its reason phrase when the answer has no error document; after retries,
+    /// with botocore's `(reached max retries: N)`.
+    static func serviceFailure(_ response: AWSClient.Response, operation: String, client: AWSClient) -> SourceFailure {
         let error = AWSError(response: response)
-        guard error.code == "HTTP\(response.status)" || (error.code == "NotFound" && response.body.isEmpty) else {
-            return SourceFailure(kind: .service(code: error.code, message: error.message), operation: operation)
+        var failure: SourceFailure
+        if error.code == "HTTP\(response.status)" || (error.code == "NotFound" && response.body.isEmpty) {
+            failure = SourceFailure(
+                kind: .service(code: String(response.status), message: reasonPhrase(response.status)),
+                operation: operation
+            )
+        } else {
+            failure = SourceFailure(kind: .service(code: error.code, message: error.message), operation: operation)
         }
-        return SourceFailure(
-            kind: .service(code: String(response.status), message: reasonPhrase(response.status)),
-            operation: operation
-        )
+        if AWSClient.RetryPolicy.isRetryable(response) {
+            failure.retries = max(0, client.configuration.retry.maximumAttempts - 1)
+        }
+        return failure
     }
 
     static func reasonPhrase(_ status: Int) -> String {

@@ -119,7 +119,11 @@ struct ValidateLogs: AsyncParsableCommand {
                         AWSClient(
                             httpClient: httpClient,
                             credentials: $0,
-                            configuration: AWSClient.Configuration(maximumResponseBytes: 1 << 30),
+                            // botocore's legacy retry mode (the AWS CLI v1 default) makes five attempts.
+                            configuration: AWSClient.Configuration(
+                                retry: AWSClient.RetryPolicy(maximumAttempts: 5),
+                                maximumResponseBytes: 1 << 30
+                            ),
                             logger: logger
                         )
                     }

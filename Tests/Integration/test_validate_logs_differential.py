@@ -418,3 +418,36 @@ def test_trailkeeper_store_through_its_s3_api_and_with_data_dir(make_server, key
         assert code == 1 and "INVALID: signature verification failed" in err and "INVALID: not found" in err
     finally:
         fake.close()
+
+
+# MARK: S3 errors
+
+
+def test_s3_errors_on_log_files_and_digests(case):
+    from trail_fixture import FaultyS3
+
+    c = case()
+    chain = c.chain(hours=3)
+    proxy = FaultyS3(c.moto.endpoint)
+
+    def same(expected_code):
+        a = c.run(["aws", "cloudtrail", "validate-logs", "--endpoint-url", c.fake.endpoint] + args(c),
+                  AWS_ENDPOINT_URL_S3=proxy.endpoint)
+        b = c.run([TK, "validate-logs", "--endpoint-url", c.fake.endpoint] + args(c), AWS_ENDPOINT_URL_S3=proxy.endpoint)
+        assert b == a
+        assert a[0] == expected_code, a
+        return a
+
+    try:
+        # A log file the caller may not read stops the run (the CLI re-raises ClientErrors but NoSuchKey).
+        proxy.faults = {f"/{c.bucket}/{chain['logs'][3]}": (403, "AccessDenied", "Access Denied")}
+        code, out, err = same(255)
+        assert err == "\nAn error occurred (AccessDenied) when calling the GetObject operation: Access Denied\n"
+        # A server error is retried (five attempts, as botocore's legacy mode), then stops the run.
+        proxy.faults = {f"/{c.bucket}/{chain['digests'][1]}": (500, "InternalError", "We encountered an internal error.")}
+        proxy.hits = {}
+        code, out, err = same(255)
+        assert "when calling the GetObject operation (reached max retries: 4): We encountered an internal error." in err
+        assert proxy.hits[f"/{c.bucket}/{chain['digests'][1]}"] == 10
+    finally:
+        proxy.close()
