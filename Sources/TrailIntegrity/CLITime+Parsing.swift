@@ -2,7 +2,7 @@ extension CLITime {
     /// Parses the ISO-8601 forms the CLI's dateutil parser reads from `--start-time`, digest fields
     /// and key stamps.
     ///
-    /// Accepted: a date (`2024-05-01` or `20240501`), optionally followed by `T`, `t` or spaces and
+    /// Accepted: a date (`2024-05-01`, `2024/05/01` or `20240501`), optionally followed by `T`, `t` or spaces and
     /// a time (`HH`, `HH:MM`, `HH:MM:SS`, `HHMM`, `HHMMSS`, each with an optional `.fraction`, of which
     /// six digits are kept), then optionally a zone (`Z`, `UTC`, `GMT`, `±HH`, `±HHMM`, `±HH:MM`),
     /// with surrounding whitespace. Without a zone the time is naive, as in dateutil.
@@ -89,9 +89,11 @@ extension CLITime {
                 guard let y = digits(4), let m = digits(2), let d = digits(2) else { return nil }
                 (year, month, day) = (y, m, d)
             } else {
-                guard digitRun == 4, let y = digits(4), peek == UInt8(ascii: "-") else { return nil }
+                guard digitRun == 4, let y = digits(4), let separator = peek,
+                    separator == UInt8(ascii: "-") || separator == UInt8(ascii: "/")
+                else { return nil }
                 index += 1
-                guard digitRun == 2, let m = digits(2), peek == UInt8(ascii: "-") else { return nil }
+                guard digitRun == 2, let m = digits(2), peek == separator else { return nil }
                 index += 1
                 guard digitRun == 2, let d = digits(2) else { return nil }
                 (year, month, day) = (y, m, d)
