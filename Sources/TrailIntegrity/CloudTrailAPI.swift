@@ -63,7 +63,11 @@ struct CloudTrailAPI: TrailDirectory, PublicKeySource {
 
     // MARK: PublicKeySource
 
-    func publicKeys(from start: CLITime, to end: CLITime) async throws(SourceFailure) -> [PublicKeyEntry] {
+    func publicKeys(
+        from start: CLITime,
+        to end: CLITime,
+        sourceRegion: String
+    ) async throws(SourceFailure) -> [PublicKeyEntry] {
         // botocore sends datetimes as whole epoch seconds.
         let body = "{\"StartTime\": \(start.epochSeconds), \"EndTime\": \(end.epochSeconds)}"
         let answer = try await call(

@@ -94,7 +94,7 @@ extension DigestChainWalker {
     func loadPublicKeys(from: CLITime, to: CLITime) async throws(KeyLoadFailure) -> [[UInt8]: PublicKeyEntry] {
         let entries: [PublicKeyEntry]
         do throws(SourceFailure) {
-            entries = try await keySource.publicKeys(from: from, to: to)
+            entries = try await keySource.publicKeys(from: from, to: to, sourceRegion: layout.sourceRegion)
         } catch {
             throw .source(error)
         }

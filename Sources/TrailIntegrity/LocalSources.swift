@@ -39,26 +39,34 @@ struct PublicKeyFile: PublicKeySource {
         }
     }
 
-    func publicKeys(from start: CLITime, to end: CLITime) async throws(SourceFailure) -> [PublicKeyEntry] {
+    func publicKeys(
+        from start: CLITime,
+        to end: CLITime,
+        sourceRegion: String
+    ) async throws(SourceFailure) -> [PublicKeyEntry] {
         keys.filter { $0.overlaps(start: start.epochSeconds, end: end.epochSeconds) }
     }
 }
 
 /// The signing keys of a local Trailkeeper store (`DIR/signing-keys/*.json`, written by the
-/// server's key ring) for one region, answered as the server's ListPublicKeys would. Only the
-/// public fields are read; the private key in those files is never decoded or shown.
+/// server's key ring) of the source region, answered as the server's ListPublicKeys would. Only
+/// the public fields are read; the private key in those files is never decoded or shown.
 struct SigningKeyDirectory: PublicKeySource {
     let path: String
-    let region: String
 
-    func publicKeys(from start: CLITime, to end: CLITime) async throws(SourceFailure) -> [PublicKeyEntry] {
+    func publicKeys(
+        from start: CLITime,
+        to end: CLITime,
+        sourceRegion: String
+    ) async throws(SourceFailure) -> [PublicKeyEntry] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         var keys: [(start: Int64, entry: PublicKeyEntry)] = []
         for name in names.sorted() where name.hasSuffix(".json") {
             guard let data = FileManager.default.contents(atPath: path + "/" + name) else {
                 throw SourceFailure(kind: .other("Unable to read \(path)/\(name)"), operation: "ListPublicKeys")
             }
-            guard case .object(let file)? = try? PythonJSON.parse(Array(data)), file["region"]?.equals(region) == true
+            guard case .object(let file)? = try? PythonJSON.parse(Array(data)),
+                file["region"]?.equals(sourceRegion) == true
             else { continue }
             let entry = PublicKeyEntry(
                 fingerprint: file["fingerprint"]?.string,

@@ -30,9 +30,6 @@ public struct LogValidator: Sendable {
     let trails: any TrailDirectory
     let objects: any ObjectSource
     let keys: any PublicKeySource
-    /// Whether the key source answers for the source region (a local store) rather than for its
-    /// client's region (the API).
-    let keysFollowSourceRegion: Bool
     /// Limits and clock.
     public let configuration: Configuration
 
@@ -40,13 +37,11 @@ public struct LogValidator: Sendable {
         trails: any TrailDirectory,
         objects: any ObjectSource,
         keys: any PublicKeySource,
-        keysFollowSourceRegion: Bool = false,
         configuration: Configuration = Configuration()
     ) {
         self.trails = trails
         self.objects = objects
         self.keys = keys
-        self.keysFollowSourceRegion = keysFollowSourceRegion
         self.configuration = configuration
     }
 
@@ -120,8 +115,7 @@ public struct LogValidator: Sendable {
         return LogValidator(
             trails: TrailFileDirectory(path: directory + "/trails"),
             objects: StoreObjectSource(store: store),
-            keys: SigningKeyDirectory(path: directory + "/signing-keys", region: ""),
-            keysFollowSourceRegion: true,
+            keys: SigningKeyDirectory(path: directory + "/signing-keys"),
             configuration: validation
         )
     }
@@ -217,13 +211,9 @@ public struct LogValidator: Sendable {
         let trailName = arn.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? ""
         let account = request.accountID.flatMap { $0.isEmpty ? nil : $0 } ?? fields[4]
         let sourceRegion = request.sourceRegion ?? homeRegion
-        var keySource = keys
-        if keysFollowSourceRegion, let directory = keys as? SigningKeyDirectory {
-            keySource = SigningKeyDirectory(path: directory.path, region: sourceRegion)
-        }
         return DigestChainWalker(
             objects: objects,
-            keySource: keySource,
+            keySource: keys,
             layout: DigestKeyLayout(
                 accountID: account,
                 trailName: trailName,

@@ -44,6 +44,13 @@ struct PublicKeyEntry: Sendable {
 protocol PublicKeySource: Sendable {
     /// The keys valid at some time in `[start, end]`.
     ///
+    /// - Parameter sourceRegion: the region whose digests are validated. The API ignores it (it
+    ///   answers for its client's region, as for the CLI); a local store's keys are chosen by it.
     /// - Throws: ``SourceFailure`` with the operation `ListPublicKeys`.
-    func publicKeys(from start: CLITime, to end: CLITime) async throws(SourceFailure) -> [PublicKeyEntry]
+    func publicKeys(
+        from start: CLITime,
+        to end: CLITime,
+        sourceRegion: String
+    ) async throws(SourceFailure)
+        -> [PublicKeyEntry]
 }

@@ -67,7 +67,13 @@ final class StaticKeys: PublicKeySource {
 
     init(_ keys: [PublicKeyEntry]) { self.keys = keys }
 
-    func publicKeys(from start: CLITime, to end: CLITime) async throws(SourceFailure) -> [PublicKeyEntry] {
+    func publicKeys(
+        from start: CLITime,
+        to end: CLITime,
+        sourceRegion: String
+    ) async throws(SourceFailure)
+        -> [PublicKeyEntry]
+    {
         requests.withLock { $0.append((start.epochSeconds, end.epochSeconds)) }
         return keys.filter { $0.overlaps(start: start.epochSeconds, end: end.epochSeconds) }
     }
