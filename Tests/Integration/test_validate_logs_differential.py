@@ -453,3 +453,57 @@ def test_s3_errors_on_log_files_and_digests(case):
         assert proxy.hits[f"/{c.bucket}/{chain['digests'][1]}"] == 10
     finally:
         proxy.close()
+
+
+# MARK: chains across buckets and regions, and signed digests of odd shapes
+
+
+def test_chain_continues_in_the_previous_bucket(case):
+    c = case()
+    old = c.chain(hours=2)  # the trail's first bucket
+    new_bucket = "audit-" + uuid.uuid4().hex[:12]
+    c.s3.create_bucket(Bucket=new_bucket)
+    moved = Trail(new_bucket)
+    later = build_chain(c.s3, moved, c.key, T0 + timedelta(hours=2), 2, 2, previous=old["last"], seed=5)
+    c.fake.trails = [moved]
+    code, out, err = c.assert_same(args(c), by_bucket=False)
+    assert code == 0 and "4/4 digest files valid" in out and "8/8 log files valid" in out
+    assert f"s3://{c.bucket}/{old['digests'][0]}\tvalid" in out and f"s3://{new_bucket}/{later['digests'][1]}\tvalid" in out
+    # A digest missing in the old bucket.
+    c.s3.delete_object(Bucket=c.bucket, Key=old["digests"][1])
+    code, out, err = c.assert_same(args(c), by_bucket=False)
+    assert code == 1 and f"s3://{c.bucket}/{old['digests'][1]}\tINVALID: not found" in err
+
+
+def test_source_region_other_than_the_home_region(case):
+    c = case()
+    c.trail.region = "eu-west-1"  # digests of events recorded in eu-west-1, trail homed in us-east-1
+    c.chain(hours=2)
+    code, out, err = c.assert_same(["--region", "eu-west-1"] + args(c))
+    assert code == 0 and "/CloudTrail-Digest/eu-west-1/" in out and "_eu-west-1_audit_us-east-1_" in out
+    # Without --region the home region's digests are looked for: there are none.
+    assert "No digests found" in c.assert_same(args(c))[1]
+
+
+def test_signed_digests_of_odd_shapes(case):
+    c = case()
+    chain = c.chain(hours=1)
+    link = chain["last"]
+    log = {"s3Bucket": c.bucket, "s3Object": chain["logs"][0], "hashValue": "0" * 64, "hashAlgorithm": "SHA-256"}
+
+    def signed(end, mutate):
+        key = c.trail.digest_key(end)
+        d = json.loads(digest_json(c.trail, end - timedelta(hours=1), end, key, c.key.fingerprint, link, []))
+        mutate(d)
+        return put_digest(c.s3, c.trail, key, json.dumps(d, separators=(",", ":")).encode(), c.key)
+
+    # Oldest first; each links to the previous one.
+    link = signed(T0 + timedelta(hours=1), lambda d: d.update(logFiles=[dict(log, hashValue=None), dict(log)]))
+    link = signed(T0 + timedelta(hours=2), lambda d: d.update(digestStartTime="soon"))
+    link = signed(T0 + timedelta(hours=3), lambda d: d.update(logFiles=[{k: v for k, v in log.items() if k != "hashValue"}]))
+    code, out, err = c.assert_same(args(c))
+    assert code == 1 and "INVALID: Unable to parse date value: soon" in err
+    # A digest without logFiles stops the CLI after reporting it valid (KeyError).
+    signed(T0 + timedelta(hours=4), lambda d: d.pop("logFiles"))
+    code, out, err = c.assert_same(args(c))
+    assert code == 255 and err.endswith("\n'logFiles'\n")
