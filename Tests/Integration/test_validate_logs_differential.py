@@ -507,3 +507,20 @@ def test_signed_digests_of_odd_shapes(case):
     signed(T0 + timedelta(hours=4), lambda d: d.pop("logFiles"))
     code, out, err = c.assert_same(args(c))
     assert code == 255 and err.endswith("\n'logFiles'\n")
+
+
+def test_signed_digest_with_times_the_cli_cannot_compare(case):
+    c = case()
+    chain = c.chain(hours=1)
+    end = T0 + timedelta(hours=1)
+    key = c.trail.digest_key(end)
+    d = json.loads(digest_json(c.trail, T0, end, key, c.key.fingerprint, chain["last"], []))
+    d["digestStartTime"] = "2024-05-01T01:02:15"  # no zone: Python cannot compare it with the aware start time
+    d["digestEndTime"] = "2024-05-01T04:02:15.75+02:00"  # 02:02:15.75 UTC
+    put_digest(c.s3, c.trail, key, json.dumps(d, separators=(",", ":")).encode(), c.key)
+    code, out, err = c.assert_same(args(c))
+    assert code == 255 and err == "\ncan't compare offset-naive and offset-aware datetimes\n"
+    d["digestStartTime"] = "2024-05-01T03:02:15+02:00"  # displayed with its own wall clock, as strftime does
+    put_digest(c.s3, c.trail, key, json.dumps(d, separators=(",", ":")).encode(), c.key)
+    code, out, err = c.assert_same(args(c))
+    assert code == 0 and "Results found for 2024-05-01T00:02:15Z to 2024-05-01T04:02:15Z:" in out
