@@ -84,6 +84,7 @@ let package = Package(
             name: "TrailIntegrity",
             dependencies: [
                 "TrailModel", "ObjectStorage", "AWSWire",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
