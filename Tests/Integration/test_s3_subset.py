@@ -1,0 +1,274 @@
+"""The S3 REST subset of the server, driven by the real AWS CLI (and boto3), over the file store."""
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+
+import boto3
+import pytest
+import requests
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+
+def s3cli(server, *args, check=True, config=None):
+    """Runs `aws <args>` against the server through AWS_ENDPOINT_URL_S3 (no --endpoint-url)."""
+    env = server.env()
+    env["AWS_ENDPOINT_URL_S3"] = server.endpoint
+    if config:
+        env["AWS_CONFIG_FILE"] = config
+    result = subprocess.run(["aws", "--output", "json"] + list(args), env=env, capture_output=True, text=True,
+                            timeout=180)
+    if check and result.returncode != 0:
+        raise AssertionError(f"aws {' '.join(args)} failed: {result.stderr}")
+    return result
+
+
+def out(result):
+    return json.loads(result.stdout) if result.stdout.strip() else None
+
+
+def s3client(server, secret=None):
+    key, real = server.credentials()
+    return boto3.client("s3", endpoint_url=server.endpoint, region_name="us-east-1", aws_access_key_id=key,
+                        aws_secret_access_key=secret or real, config=Config(retries={"max_attempts": 1}))
+
+
+def files_under(root):
+    found = []
+    for directory, _, names in os.walk(root):
+        for name in names:
+            found.append(os.path.relpath(os.path.join(directory, name), root))
+    return sorted(found)
+
+
+def write(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+@pytest.fixture
+def bucket(server):
+    s3cli(server, "s3api", "create-bucket", "--bucket", "trail-bucket")
+    return "trail-bucket"
+
+
+def test_bucket_lifecycle(server):
+    created = out(s3cli(server, "s3api", "create-bucket", "--bucket", "logs-us"))
+    assert created["Location"] == "/logs-us"
+    s3cli(server, "s3api", "create-bucket", "--bucket", "logs-eu",
+          "--create-bucket-configuration", "LocationConstraint=eu-west-1")
+    assert out(s3cli(server, "s3api", "get-bucket-location", "--bucket", "logs-us"))["LocationConstraint"] is None
+    assert out(s3cli(server, "s3api", "get-bucket-location", "--bucket", "logs-eu"))["LocationConstraint"] == "eu-west-1"
+    s3cli(server, "s3api", "head-bucket", "--bucket", "logs-eu")
+    listed = out(s3cli(server, "s3api", "list-buckets"))
+    assert [b["Name"] for b in listed["Buckets"]] == ["logs-eu", "logs-us"]
+    assert "logs-us" in s3cli(server, "s3", "ls").stdout
+
+    again = s3cli(server, "s3api", "create-bucket", "--bucket", "logs-us", check=False)
+    assert again.returncode != 0 and "BucketAlreadyOwnedByYou" in again.stderr
+    bad = s3cli(server, "s3api", "create-bucket", "--bucket", "metrics", check=False)
+    assert bad.returncode != 0
+    missing = s3cli(server, "s3api", "head-bucket", "--bucket", "no-such-bucket", check=False)
+    assert missing.returncode != 0 and "404" in missing.stderr
+
+    s3cli(server, "s3", "mb", "s3://made-by-mb")
+    s3cli(server, "s3", "rb", "s3://made-by-mb")
+    s3cli(server, "s3api", "delete-bucket", "--bucket", "logs-eu")
+    assert [b["Name"] for b in out(s3cli(server, "s3api", "list-buckets"))["Buckets"]] == ["logs-us"]
+    assert os.path.isdir(os.path.join(server.data_dir, "objects", "logs-us"))
+    assert not os.path.exists(os.path.join(server.data_dir, "objects", "logs-eu"))
+
+
+def test_cp_up_and_down(server, bucket, tmp_path):
+    small = write(tmp_path / "small.json", b'{"Records":[]}\n')
+    big_bytes = os.urandom(5 * 1024 * 1024 + 123)
+    big = write(tmp_path / "big.bin", big_bytes)
+    s3cli(server, "s3", "cp", str(small), f"s3://{bucket}/AWSLogs/1/small.json")
+    s3cli(server, "s3", "cp", str(big), f"s3://{bucket}/AWSLogs/1/big.bin")
+
+    # The objects are plain files under DATA_DIR/objects, and nothing else is there.
+    objects = os.path.join(server.data_dir, "objects")
+    assert files_under(objects) == ["trail-bucket/AWSLogs/1/big.bin", "trail-bucket/AWSLogs/1/small.json"]
+    assert open(os.path.join(objects, bucket, "AWSLogs/1/big.bin"), "rb").read() == big_bytes
+
+    s3cli(server, "s3", "cp", f"s3://{bucket}/AWSLogs/1/small.json", str(tmp_path / "small.back"))
+    s3cli(server, "s3", "cp", f"s3://{bucket}/AWSLogs/1/big.bin", str(tmp_path / "big.back"))
+    assert open(tmp_path / "small.back", "rb").read() == b'{"Records":[]}\n'
+    assert open(tmp_path / "big.back", "rb").read() == big_bytes
+
+    head = out(s3cli(server, "s3api", "head-object", "--bucket", bucket, "--key", "AWSLogs/1/big.bin"))
+    assert head["ContentLength"] == len(big_bytes)
+    assert head["ETag"] == '"%s"' % hashlib.md5(big_bytes).hexdigest()
+
+
+def test_large_object_through_ranged_downloads(server, bucket, tmp_path):
+    """Over the CLI's 8 MB threshold a download is many concurrent ranged GETs; a single PUT stores it."""
+    data = os.urandom(20 * 1024 * 1024 + 7)
+    s3client(server).put_object(Bucket=bucket, Key="big/twenty.bin", Body=data)
+    s3cli(server, "s3", "cp", f"s3://{bucket}/big/twenty.bin", str(tmp_path / "twenty.back"))
+    assert open(tmp_path / "twenty.back", "rb").read() == data
+
+
+def test_ls_recursive_prefix_and_delimiter(server, bucket, tmp_path):
+    src = write(tmp_path / "f", b"x")
+    for key in ["a-c", "a/b", "a/c/d", "a0", "b/x.json", "top.txt"]:
+        s3cli(server, "s3", "cp", str(src), f"s3://{bucket}/{key}")
+    recursive = s3cli(server, "s3", "ls", f"s3://{bucket}/", "--recursive").stdout.splitlines()
+    assert [line.split()[-1] for line in recursive] == ["a-c", "a/b", "a/c/d", "a0", "b/x.json", "top.txt"]
+    top = s3cli(server, "s3", "ls", f"s3://{bucket}/").stdout.splitlines()
+    assert [line.split()[-1] for line in top] == ["a/", "b/", "a-c", "a0", "top.txt"]
+    inside = s3cli(server, "s3", "ls", f"s3://{bucket}/a/").stdout.splitlines()
+    assert [line.split()[-1] for line in inside] == ["c/", "b"]
+    listed = out(s3cli(server, "s3api", "list-objects-v2", "--bucket", bucket, "--prefix", "a", "--delimiter", "/"))
+    assert [c["Key"] for c in listed["Contents"]] == ["a-c", "a0"]
+    assert [p["Prefix"] for p in listed["CommonPrefixes"]] == ["a/"]
+
+
+def test_list_objects_v1_and_v2_pagination(server, bucket):
+    client = s3client(server)
+    keys = [f"logs/{i:03d}.json" for i in range(9)] + ["logs/sub/x.json", "other"]
+    for key in keys:
+        client.put_object(Bucket=bucket, Key=key, Body=b"{}")
+    v1 = out(s3cli(server, "s3api", "list-objects", "--bucket", bucket, "--marker", "logs/004.json"))
+    assert [c["Key"] for c in v1["Contents"]] == keys[5:]
+    v1_pages = out(s3cli(server, "s3api", "list-objects", "--bucket", bucket, "--page-size", "2"))
+    assert [c["Key"] for c in v1_pages["Contents"]] == sorted(keys)
+    grouped = client.list_objects(Bucket=bucket, Delimiter="/", MaxKeys=1)
+    assert grouped["IsTruncated"] and grouped["NextMarker"] == "logs/"
+
+    seen, token = [], None
+    while True:
+        args = ["s3api", "list-objects-v2", "--bucket", bucket, "--prefix", "logs/", "--page-size", "2",
+                "--max-items", "3"]
+        if token:
+            args += ["--starting-token", token]
+        page = out(s3cli(server, *args))
+        seen += [c["Key"] for c in page.get("Contents", [])]
+        token = page.get("NextToken")
+        if not token:
+            break
+    assert seen == sorted(k for k in keys if k.startswith("logs/"))
+    paginator = client.get_paginator("list_objects_v2")
+    pages = list(paginator.paginate(Bucket=bucket, Delimiter="/", PaginationConfig={"PageSize": 1}))
+    assert [p["Prefix"] for page in pages for p in page.get("CommonPrefixes", [])] == ["logs/"]
+    assert [c["Key"] for page in pages for c in page.get("Contents", [])] == ["other"]
+
+
+def test_range_and_metadata(server, bucket, tmp_path):
+    body = write(tmp_path / "d.json", b"0123456789abcdef")
+    s3cli(server, "s3api", "put-object", "--bucket", bucket, "--key", "digest.json", "--body", str(body),
+          "--content-type", "application/json", "--metadata", "Signature=abc123,signing-algorithm=SHA256withRSA")
+    head = out(s3cli(server, "s3api", "head-object", "--bucket", bucket, "--key", "digest.json"))
+    assert head["Metadata"] == {"signature": "abc123", "signing-algorithm": "SHA256withRSA"}
+    assert head["ContentType"] == "application/json"
+    assert head["ContentLength"] == 16
+    assert head["ETag"] == '"%s"' % hashlib.md5(b"0123456789abcdef").hexdigest()
+    # Metadata lives outside the key tree.
+    assert files_under(os.path.join(server.data_dir, "objects", bucket)) == ["digest.json"]
+    ranged = out(s3cli(server, "s3api", "get-object", "--bucket", bucket, "--key", "digest.json",
+                       "--range", "bytes=2-5", str(tmp_path / "part")))
+    assert ranged["ContentRange"] == "bytes 2-5/16"
+    assert open(tmp_path / "part", "rb").read() == b"2345"
+    tail = out(s3cli(server, "s3api", "get-object", "--bucket", bucket, "--key", "digest.json",
+                     "--range", "bytes=-3", str(tmp_path / "tail")))
+    assert ranged["ContentLength"] == 4 and tail["ContentRange"] == "bytes 13-15/16"
+    bad = s3cli(server, "s3api", "get-object", "--bucket", bucket, "--key", "digest.json", "--range", "bytes=99-",
+                str(tmp_path / "none"), check=False)
+    assert bad.returncode != 0 and "InvalidRange" in bad.stderr
+
+
+def test_delete_object(server, bucket, tmp_path):
+    src = write(tmp_path / "f", b"x")
+    s3cli(server, "s3", "cp", str(src), f"s3://{bucket}/deep/er/file.json")
+    s3cli(server, "s3api", "delete-object", "--bucket", bucket, "--key", "deep/er/file.json")
+    gone = s3cli(server, "s3api", "head-object", "--bucket", bucket, "--key", "deep/er/file.json", check=False)
+    assert gone.returncode != 0 and "404" in gone.stderr
+    # Empty parent directories go too; the bucket's stays.
+    assert os.listdir(os.path.join(server.data_dir, "objects", bucket)) == []
+    s3cli(server, "s3api", "delete-object", "--bucket", bucket, "--key", "never/existed")
+    s3cli(server, "s3", "cp", str(src), f"s3://{bucket}/again")
+    s3cli(server, "s3", "rm", f"s3://{bucket}/again")
+    assert s3cli(server, "s3", "ls", f"s3://{bucket}/").stdout == ""
+
+
+def test_errors(server, bucket, tmp_path):
+    missing_key = s3cli(server, "s3api", "get-object", "--bucket", bucket, "--key", "nope", str(tmp_path / "x"),
+                        check=False)
+    assert missing_key.returncode != 0 and "NoSuchKey" in missing_key.stderr
+    missing_bucket = s3cli(server, "s3api", "list-objects-v2", "--bucket", "no-such-bucket", check=False)
+    assert missing_bucket.returncode != 0 and "NoSuchBucket" in missing_bucket.stderr
+    not_empty = s3cli(server, "s3", "cp", str(write(tmp_path / "f", b"x")), f"s3://{bucket}/k")
+    assert not_empty.returncode == 0
+    refused = s3cli(server, "s3api", "delete-bucket", "--bucket", bucket, check=False)
+    assert "BucketNotEmpty" in refused.stderr
+
+    with pytest.raises(ClientError) as wrong:
+        s3client(server, secret="x" * 40).list_objects_v2(Bucket=bucket)
+    assert wrong.value.response["Error"]["Code"] == "SignatureDoesNotMatch"
+    assert wrong.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    credentials = tmp_path / "wrong-credentials"
+    key, _ = server.credentials()
+    credentials.write_text(f"[default]\naws_access_key_id = {key}\naws_secret_access_key = {'y' * 40}\n")
+    env = server.env()
+    env.update(AWS_SHARED_CREDENTIALS_FILE=str(credentials), AWS_ENDPOINT_URL_S3=server.endpoint)
+    cli = subprocess.run(["aws", "s3", "ls", f"s3://{bucket}/"], env=env, capture_output=True, text=True, timeout=60)
+    assert cli.returncode != 0 and "SignatureDoesNotMatch" in cli.stderr
+
+    unsigned = requests.get(f"{server.endpoint}/{bucket}")
+    assert unsigned.status_code == 403
+    assert "<Code>AccessDenied</Code>" in unsigned.text and unsigned.headers["x-amz-request-id"]
+    bad_key = s3cli(server, "s3api", "put-object", "--bucket", bucket, "--key", "a//b", check=False)
+    assert bad_key.returncode != 0 and "InvalidArgument" in bad_key.stderr
+
+
+def test_keys_with_spaces_unicode_and_symbols(server, bucket, tmp_path):
+    src = write(tmp_path / "f", "ünïcödé body".encode())
+    key = "dir with space/é ü+plus%percent&amp=eq.txt"
+    s3cli(server, "s3", "cp", str(src), f"s3://{bucket}/{key}")
+    listed = s3cli(server, "s3", "ls", f"s3://{bucket}/", "--recursive").stdout
+    assert key in listed
+    v1 = out(s3cli(server, "s3api", "list-objects", "--bucket", bucket, "--prefix", "dir with space/"))
+    assert [c["Key"] for c in v1["Contents"]] == [key]
+    s3cli(server, "s3", "cp", f"s3://{bucket}/{key}", str(tmp_path / "back"))
+    assert open(tmp_path / "back", "rb").read() == "ünïcödé body".encode()
+    assert os.path.isfile(os.path.join(server.data_dir, "objects", bucket, key))
+    head = out(s3cli(server, "s3api", "head-object", "--bucket", bucket, "--key", key))
+    assert head["ContentLength"] == len("ünïcödé body".encode())
+
+
+def test_changes_on_disk_are_visible(server, bucket, tmp_path):
+    src = write(tmp_path / "f", b'{"Records":[1]}')
+    s3cli(server, "s3api", "put-object", "--bucket", bucket, "--key", "t.json", "--body", str(src),
+          "--metadata", "signature=abc")
+    path = os.path.join(server.data_dir, "objects", bucket, "t.json")
+    with open(path, "wb") as f:
+        f.write(b'{"Records":[1,2,3]}')
+    head = out(s3cli(server, "s3api", "head-object", "--bucket", bucket, "--key", "t.json"))
+    assert head["ContentLength"] == len(b'{"Records":[1,2,3]}')
+    assert head["ETag"] == '"%s"' % hashlib.md5(b'{"Records":[1,2,3]}').hexdigest()
+    assert head["Metadata"] == {"signature": "abc"}
+    # A file dropped in by hand is an object too.
+    write(os.path.join(server.data_dir, "objects", bucket, "dropped.json"), b"{}")
+    listed = out(s3cli(server, "s3api", "list-objects-v2", "--bucket", bucket))
+    assert [c["Key"] for c in listed["Contents"]] == ["dropped.json", "t.json"]
+
+
+def test_objects_survive_a_restart_and_other_routes_still_answer(make_server, tmp_path):
+    data_dir = tempfile.mkdtemp(prefix="tk-s3-")
+    try:
+        server = make_server(data_dir=data_dir)
+        s3cli(server, "s3api", "create-bucket", "--bucket", "persist-bucket")
+        src = write(tmp_path / "f", b"kept")
+        s3cli(server, "s3", "cp", str(src), "s3://persist-bucket/k")
+        assert requests.get(server.endpoint + "/health").json() == {"status": "ok"}
+        assert "Events" in json.loads(server.aws("cloudtrail", "lookup-events").stdout)
+        server.kill()
+        again = make_server(data_dir=data_dir)
+        s3cli(again, "s3", "cp", "s3://persist-bucket/k", str(tmp_path / "back"))
+        assert open(tmp_path / "back", "rb").read() == b"kept"
+    finally:
+        import shutil
+        shutil.rmtree(data_dir, ignore_errors=True)
