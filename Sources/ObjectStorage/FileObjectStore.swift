@@ -137,7 +137,18 @@ public final class FileObjectStore: ObjectStore {
             defer { if !renamed { _ = try? FileSystem.unlink(temporary) } }
             let entry = ObjectSidecar.Entry(stamp: stamp, etag: etag, contentType: contentType, metadata: metadata)
             try locks.withLock(bucket, key) {
-                try installSidecar(bucket: bucket, key: key, newest: entry)
+                // New directories of both trees first: their fsyncs then ride on the sidecar's.
+                guard var unsynced = try makeParents(base: bucketDirectory(bucket), key: key, clearingFiles: false) else {
+                    throw ObjectStoreError.invalidKey(key)
+                }
+                // A directory where the object would go: the key is the prefix of other objects.
+                if let st = try FileSystem.status(dataPath(bucket, key)), FileSystem.kind(of: st) != .file {
+                    throw ObjectStoreError.invalidKey(key)
+                }
+                // Buckets made by hand on disk have no metadata directory yet.
+                if try FileSystem.makeDirectory(metadataPath + "/" + bucket) { unsynced.append(metadataPath) }
+                unsynced += try makeParents(base: metadataPath + "/" + bucket, key: key, clearingFiles: true) ?? []
+                try installSidecar(bucket: bucket, key: key, newest: entry, syncingFirst: unsynced)
                 try renameIntoPlace(temporary, base: bucketDirectory(bucket), key: key, isData: true)
                 renamed = true
             }
@@ -317,8 +328,9 @@ public final class FileObjectStore: ObjectStore {
     }
 
     /// Writes a new sidecar for `key` with `newest` first and the entry of the data file it is
-    /// about to replace second, and makes it durable. Called with the key's lock held.
-    func installSidecar(bucket: String, key: String, newest: ObjectSidecar.Entry) throws {
+    /// about to replace second, and makes it durable (after the directories in `syncingFirst`).
+    /// Called with the key's lock held.
+    func installSidecar(bucket: String, key: String, newest: ObjectSidecar.Entry, syncingFirst: [String] = []) throws {
         var entries = [newest]
         if let st = try FileSystem.status(dataPath(bucket, key)), FileSystem.kind(of: st) == .file,
             let current = readSidecar(bucket, key)?.entry(matching: FileSystem.stamp(of: st))
@@ -331,6 +343,7 @@ public final class FileObjectStore: ObjectStore {
         let (temporary, _) = try writeTemporary(Data(bytes))
         var renamed = false
         defer { if !renamed { _ = try? FileSystem.unlink(temporary) } }
+        for directory in syncingFirst { try FileSystem.fsyncDirectory(directory) }
         try renameIntoPlace(temporary, base: metadataPath + "/" + bucket, key: key, isData: false)
         renamed = true
     }
@@ -344,9 +357,10 @@ public final class FileObjectStore: ObjectStore {
     func renameIntoPlace(_ temporary: String, base: String, key: String, isData: Bool) throws {
         let target = base + "/" + key
         for attempt in 1...5 {
-            guard try makeParents(base: base, key: key, clearingFiles: !isData) else {
+            guard let unsynced = try makeParents(base: base, key: key, clearingFiles: !isData) else {
                 throw ObjectStoreError.invalidKey(key)
             }
+            for directory in unsynced { try FileSystem.fsyncDirectory(directory) }
             let failure: FileSystemError
             do throws(FileSystemError) {
                 try FileSystem.rename(temporary, target)
@@ -368,25 +382,27 @@ public final class FileObjectStore: ObjectStore {
         throw ObjectStoreError.invalidKey(key)
     }
 
-    /// Creates the directories between `base` and `key`'s parent. Returns false when a file is in
-    /// the way (unless `clearingFiles`, which removes it).
-    func makeParents(base: String, key: String, clearingFiles: Bool) throws -> Bool {
-        guard let slash = key.utf8.lastIndex(of: UInt8(ascii: "/")) else { return true }
-        if FileSystem.isDirectory(base + "/" + key[..<slash]) { return true }
+    /// Creates the directories between `base` and `key`'s parent, and returns the directories that
+    /// gained an entry (to fsync: after all the `mkdir`s, so that one journal commit covers them).
+    /// Nil when a file is in the way (unless `clearingFiles`, which removes it).
+    func makeParents(base: String, key: String, clearingFiles: Bool) throws -> [String]? {
+        guard let slash = key.utf8.lastIndex(of: UInt8(ascii: "/")) else { return [] }
+        if FileSystem.isDirectory(base + "/" + key[..<slash]) { return [] }
+        var unsynced: [String] = []
         var path = base
         for component in key[..<slash].split(separator: "/", omittingEmptySubsequences: false) {
             let parent = path
             path += "/" + component
             if try FileSystem.makeDirectory(path) {
-                try FileSystem.fsyncDirectory(parent)
+                unsynced.append(parent)
             } else if !FileSystem.isDirectory(path) {
-                guard clearingFiles else { return false }
+                guard clearingFiles else { return nil }
                 try FileSystem.unlink(path)
                 _ = try FileSystem.makeDirectory(path)
-                try FileSystem.fsyncDirectory(parent)
+                unsynced.append(parent)
             }
         }
-        return true
+        return unsynced
     }
 
     /// Writes a small file atomically: temporary file, fsync, rename, fsync of `directory`.

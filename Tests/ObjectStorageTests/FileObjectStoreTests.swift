@@ -168,7 +168,7 @@ func md5(_ data: Data) -> String { Insecure.MD5.hash(data: data).map { String(fo
         defer { dir.remove() }
         let store = try await dir.withBucket()
         try await store.putObject(bucket: "trail-bucket", key: "a", body: Data("1".utf8), contentType: nil, metadata: [:])
-        try await store.putObject(bucket: "trail-bucket", key: "b/c", body: Data("2".utf8), contentType: nil, metadata: [:])
+        try await store.putObject(bucket: "trail-bucket", key: "b/c", body: Data("2".utf8), contentType: "x/y", metadata: ["k": "v"])
         await #expect(throws: ObjectStoreError.invalidKey("a/x")) {
             try await store.putObject(bucket: "trail-bucket", key: "a/x", body: Data(), contentType: nil, metadata: [:])
         }
@@ -176,6 +176,10 @@ func md5(_ data: Data) -> String { Insecure.MD5.hash(data: data).map { String(fo
             try await store.putObject(bucket: "trail-bucket", key: "b", body: Data(), contentType: nil, metadata: [:])
         }
         #expect(try await store.getObject(bucket: "trail-bucket", key: "a").body == Data("1".utf8))
+        // The refused put left the objects below `b` and their metadata alone.
+        let below = try await store.headObject(bucket: "trail-bucket", key: "b/c")
+        #expect(below.metadata == ["k": "v"])
+        #expect(below.contentType == "x/y")
         #expect(try dir.files(under: "tmp").isEmpty)
     }
 
