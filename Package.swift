@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // simdjson and libdeflate behind a small C API (Debian: libsimdjson-dev, libdeflate-dev).
@@ -116,6 +118,49 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // PostgreSQL-backed stores (findings).
+        .target(
+            name: "TrailStorePostgres",
+            dependencies: [
+                "TrailModel", "TrailStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Rule languages (monitored names, EventBridge patterns, CloudWatch filter patterns), rule packs.
+        .target(
+            name: "TrailDetection",
+            dependencies: [
+                "TrailModel", "TrailStore", "CTrailNative",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Packs")]
+        ),
+        // Alert targets: webhook, Slack, SNS, SMTP email, PagerDuty; retries, dedup, aggregation.
+        .target(
+            name: "TrailAlerts",
+            dependencies: [
+                "TrailModel", "TrailStore", "AWSWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The event-processing pipeline: queues (embedded, SQS), notifications, processor, DLQ.
+        .target(
+            name: "TrailPipeline",
+            dependencies: [
+                "TrailModel", "TrailStore", "AWSWire", "ObjectStorage", "TrailDetection", "TrailAlerts",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "TrailTesting",
             dependencies: ["TrailModel", "TrailStore"]
@@ -124,7 +169,7 @@ let package = Package(
             name: "trailkeeper",
             dependencies: [
                 "TrailModel", "TrailStore", "TrailStoreSQLite", "AWSWire", "TrailServer", "ObjectStorage", "TrailIntegrity",
-                "TrailDelivery",
+                "TrailDelivery", "TrailDetection", "TrailAlerts", "TrailPipeline", "TrailStorePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -179,6 +224,36 @@ let package = Package(
                 "TrailIntegrity", "TrailModel", "ObjectStorage", "AWSWire", "TrailTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "TrailDetectionTests",
+            dependencies: ["TrailDetection", "TrailModel", "TrailStore", "TrailTesting"],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "TrailAlertsTests",
+            dependencies: [
+                "TrailAlerts", "TrailModel", "TrailStore", "AWSWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "FindingStoreTests",
+            dependencies: [
+                "TrailModel", "TrailStore", "TrailStoreSQLite", "TrailStorePostgres", "TrailPipeline", "AWSWire",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "TrailPipelineTests",
+            dependencies: [
+                "TrailPipeline", "TrailModel", "TrailStore", "TrailStoreSQLite", "ObjectStorage", "AWSWire",
+                "TrailDetection", "TrailAlerts", "TrailTesting",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
