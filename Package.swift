@@ -155,6 +155,8 @@ let package = Package(
             name: "TrailPipeline",
             dependencies: [
                 "TrailModel", "TrailStore", "AWSWire", "ObjectStorage", "TrailDetection", "TrailAlerts",
+                "TrailStoreSQLite", "TrailStorePostgres",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -246,6 +248,8 @@ let package = Package(
             name: "FindingStoreTests",
             dependencies: [
                 "TrailModel", "TrailStore", "TrailStoreSQLite", "TrailStorePostgres", "TrailPipeline", "AWSWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
