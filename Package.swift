@@ -28,7 +28,7 @@ let package = Package(
         .target(
             name: "CTrailNative",
             cxxSettings: [.unsafeFlags(["-O3", "-std=c++17"])],
-            linkerSettings: [.linkedLibrary("simdjson"), .linkedLibrary("deflate"), .linkedLibrary("stdc++")]
+            linkerSettings: [.linkedLibrary("simdjson"), .linkedLibrary("deflate"), .linkedLibrary("z"), .linkedLibrary("stdc++")]
         ),
         .target(
             name: "TrailModel",
@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "TrailDelivery",
             dependencies: [
-                "TrailModel", "TrailStore", "ObjectStorage",
+                "TrailModel", "TrailStore", "ObjectStorage", "AWSWire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -109,6 +109,8 @@ let package = Package(
             name: "TrailServer",
             dependencies: [
                 "TrailModel", "TrailStore", "TrailStoreSQLite", "AWSWire", "TrailAPI", "ObjectStorage", "TrailDelivery",
+                "TrailPipeline",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -146,6 +148,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -181,6 +184,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
@@ -214,7 +218,7 @@ let package = Package(
         .testTarget(
             name: "TrailDeliveryTests",
             dependencies: [
-                "TrailDelivery", "TrailModel", "TrailStore", "TrailStoreSQLite", "ObjectStorage", "TrailTesting",
+                "TrailDelivery", "TrailModel", "TrailStore", "TrailStoreSQLite", "ObjectStorage", "TrailTesting", "AWSWire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -241,6 +245,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -24,6 +24,9 @@ public actor TrailDeliverer {
         public var batchSize: Int
         /// gzip level (libdeflate).
         public var compressionLevel: Int
+        /// The embedded queue that receives an S3 event notification for every delivered log file
+        /// (the pipeline's source), or nil.
+        public var pipelineQueue: String? = nil
 
         public init(
             deliveryInterval: Int64 = 300, digestInterval: Int64 = 3600, maximumFileBytes: Int = 8 << 20,
@@ -297,8 +300,9 @@ public actor TrailDeliverer {
         let bucket = plan.bucket
         let width = max(1, ProcessInfo.processInfo.activeProcessorCount)
         var hashes = [String](repeating: "", count: rendered.count)
+        var sizes = [Int64](repeating: 0, count: rendered.count)
         do {
-            try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            try await withThrowingTaskGroup(of: (Int, String, Int64).self) { group in
                 var next = 0
                 func start(_ i: Int) {
                     let file = rendered[i]
@@ -309,15 +313,16 @@ public actor TrailDeliverer {
                             throw TrailError("InternalFailure", "gzip failed for \(file.key)")
                         }
                         try await objects.putObject(bucket: bucket, key: file.key, body: gz, contentType: "application/x-gzip", metadata: [:])
-                        return (i, sha)
+                        return (i, sha, Int64(gz.count))
                     }
                 }
                 while next < min(width, rendered.count) {
                     start(next)
                     next += 1
                 }
-                while let (i, sha) = try await group.next() {
+                while let (i, sha, size) = try await group.next() {
                     hashes[i] = sha
+                    sizes[i] = size
                     if next < rendered.count {
                         start(next)
                         next += 1
@@ -343,6 +348,15 @@ public actor TrailDeliverer {
                     queue: topic,
                     body: Self.notification(
                         topicARN: trail.snsTopicARN ?? topic, bucket: plan.bucket, keys: rendered.map(\.key), time: plan.deliveryTime)))
+        }
+        if let queue = configuration.pipelineQueue, !rendered.isEmpty {
+            let region = rendered[0].stream.region
+            notifications.append(
+                QueuedNotification(
+                    queue: queue,
+                    body: S3EventNotification.objectCreated(
+                        bucket: plan.bucket, objects: rendered.indices.map { (rendered[$0].key, sizes[$0]) },
+                        time: plan.deliveryTime, region: region)))
         }
         if trail.logFileValidationEnabled {
             for stream in Set(rendered.map(\.stream)) {

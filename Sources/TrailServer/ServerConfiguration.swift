@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TrailPipeline
 import Yams
 
 /// Everything `trailkeeper serve` can be told.
@@ -39,6 +40,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var signingKeyRotation: Int64 = 30 * 86400
     public var maximumLogFileBytes: Int = 8 << 20
     public var organizationID: String?
+    /// The event-processing pipeline (rules, findings, alerts), when configured.
+    public var pipeline: PipelineSettings?
 
     public init() {}
 
@@ -46,7 +49,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     public static let keys = [
         "host", "port", "data-dir", "account-id", "region", "retention-days", "log-level", "max-record-bytes",
         "durable-commits", "delivery-interval", "digest-interval", "signing-key-rotation", "max-log-file-bytes",
-        "organization-id",
+        "organization-id", "pipeline",
     ]
 
     /// Resolves the configuration from its sources.
@@ -60,6 +63,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         commandLine: [String: String], environment: [String: String], file: String?
     ) throws -> ServerConfiguration {
         var values: [String: String] = [:]
+        var pipelineSection: [String: Any]?
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw ConfigurationError("cannot read the configuration file \(file)")
@@ -78,11 +82,18 @@ public struct ServerConfiguration: Sendable, Hashable {
                     guard keys.contains(key) else {
                         throw ConfigurationError("unknown configuration key '\(key)' in \(file)")
                     }
+                    if key == "pipeline" {
+                        guard let section = value as? [String: Any] else {
+                            throw ConfigurationError("'pipeline' must be a mapping (queue, rules, findings, alerts, …)")
+                        }
+                        pipelineSection = section
+                        continue
+                    }
                     values[key] = "\(value)"
                 }
             }
         }
-        for key in keys {
+        for key in keys where key != "pipeline" {
             let variable = "TRAILKEEPER_" + key.uppercased().replacingOccurrences(of: "-", with: "_")
             if let v = environment[variable], !v.isEmpty { values[key] = v }
         }
@@ -143,6 +154,13 @@ public struct ServerConfiguration: Sendable, Hashable {
                 throw ConfigurationError("organization-id must look like o-exampleorgid")
             }
             c.organizationID = v
+        }
+        if let pipelineSection {
+            do {
+                c.pipeline = try PipelineSettings(section: pipelineSection)
+            } catch {
+                throw ConfigurationError("\(error)")
+            }
         }
         return c
     }

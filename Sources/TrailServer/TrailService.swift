@@ -1,3 +1,5 @@
+import AWSWire
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
@@ -6,6 +8,7 @@ import ServiceLifecycle
 import TrailAPI
 import TrailDelivery
 import TrailModel
+import TrailPipeline
 import TrailStore
 import TrailStoreSQLite
 import UnixSignals
@@ -21,7 +24,7 @@ import UnixSignals
 public func buildServiceGroup(
     configuration: ServerConfiguration, logger: Logger,
     metricsText: @escaping @Sendable () async -> String = { "" }
-) throws -> ServiceGroup {
+) async throws -> ServiceGroup {
     let directory = DataDirectory(path: configuration.dataDirectory)
     try directory.prepare()
     let identity = try directory.identity(accountID: configuration.accountID, region: configuration.region)
@@ -31,13 +34,19 @@ public func buildServiceGroup(
         logger: logger)
     let objects = try FileObjectStore(root: directory.path)
     let delivery = try SQLiteDeliveryStateStore(path: directory.deliveryStatePath)
+    var deliveryConfiguration = TrailDeliverer.Configuration(
+        deliveryInterval: configuration.deliveryInterval, digestInterval: configuration.digestInterval,
+        maximumFileBytes: configuration.maximumLogFileBytes)
+    if configuration.pipeline?.queue == "embedded" {
+        // Every delivered log file is announced on the pipeline's embedded queue, atomically with
+        // the delivery, as S3 would announce it to SQS.
+        deliveryConfiguration.pipelineQueue = EmbeddedQueue.defaultName
+    }
     let deliverer = TrailDeliverer(
         journal: store, state: delivery, catalog: try TrailCatalog(directory: directory.trailsPath), objects: objects,
         keys: try SigningKeyRing(directory: directory.signingKeysPath, rotation: configuration.signingKeyRotation),
         identity: identity,
-        configuration: .init(
-            deliveryInterval: configuration.deliveryInterval, digestInterval: configuration.digestInterval,
-            maximumFileBytes: configuration.maximumLogFileBytes),
+        configuration: deliveryConfiguration,
         logger: logger, now: { Int64(Date().timeIntervalSince1970) })
     let api = TrailAPIContext(
         store: store, objects: objects, deliverer: deliverer, identity: identity, authenticator: SigV4Authenticator(keys: keys),
@@ -63,13 +72,27 @@ public func buildServiceGroup(
     let retention = RetentionService(
         store: store, retentionDays: configuration.retentionDays, logger: logger,
         now: { Int64(Date().timeIntervalSince1970) })
+    var services: [any Service] = [
+        StoreLifecycle(store: store, delivery: delivery, logger: logger),
+        DeliveryService(deliverer: deliverer, period: .seconds(1), logger: logger),
+        retention,
+    ]
+    if let settings = configuration.pipeline {
+        let assembly: PipelineAssembly
+        do {
+            assembly = try await PipelineAssembly.build(
+                settings: settings, dataDirectory: directory.path, state: delivery, localObjects: objects, journal: store,
+                httpClient: HTTPClient.shared, aws: AWSConfiguration(environment: ProcessInfo.processInfo.environment),
+                logger: logger)
+        } catch {
+            throw ConfigurationError("pipeline: \(error)")
+        }
+        services += assembly.services
+    }
+    services.append(app)
     return ServiceGroup(
         configuration: .init(
-            services: [
-                StoreLifecycle(store: store, delivery: delivery, logger: logger),
-                DeliveryService(deliverer: deliverer, period: .seconds(1), logger: logger),
-                retention, app,
-            ],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
 }

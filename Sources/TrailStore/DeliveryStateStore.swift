@@ -53,6 +53,15 @@ public protocol DeliveryStateStore: Sendable {
     func receive(queue: String, maximum: Int, visibilityTimeout: Int64, time: Int64) async throws -> [QueuedMessage]
     /// Deletes a received message.
     func deleteMessage(queue: String, id: Int64) async throws
+    /// Makes a received message visible again at `visibleAt` (seconds since 1970).
+    func changeVisibility(queue: String, id: Int64, visibleAt: Int64) async throws
+    /// Moves a message to another queue (a dead-letter queue, or back for a redrive), resetting
+    /// its receive count and making it visible at `time`. Returns false when it no longer exists.
+    func moveMessage(id: Int64, from queue: String, to destination: String, time: Int64) async throws -> Bool
+    /// Up to `limit` messages of `queue`, oldest first, without receiving them.
+    func peekMessages(queue: String, limit: Int) async throws -> [QueuedMessage]
+    /// How many messages `queue` holds, visible or not.
+    func queueDepth(queue: String) async throws -> Int
 }
 
 /// What GetTrailStatus reports.

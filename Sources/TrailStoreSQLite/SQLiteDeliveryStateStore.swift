@@ -295,4 +295,36 @@ public final class SQLiteDeliveryStateStore: DeliveryStateStore {
             try db.execute(sql: "DELETE FROM queue_messages WHERE queue = ? AND id = ?", arguments: [queue, id])
         }
     }
+
+    public func changeVisibility(queue: String, id: Int64, visibleAt: Int64) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE queue_messages SET visible_at = ? WHERE queue = ? AND id = ?", arguments: [visibleAt, queue, id])
+        }
+    }
+
+    public func moveMessage(id: Int64, from queue: String, to destination: String, time: Int64) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE queue_messages SET queue = ?, visible_at = ?, receive_count = 0 WHERE queue = ? AND id = ?",
+                arguments: [destination, time, queue, id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func peekMessages(queue: String, limit: Int) async throws -> [QueuedMessage] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM queue_messages WHERE queue = ? ORDER BY id LIMIT ?", arguments: [queue, limit]
+            ).map { row in
+                QueuedMessage(id: row["id"], body: row["body"], sentTime: row["sent"], receiveCount: row["receive_count"])
+            }
+        }
+    }
+
+    public func queueDepth(queue: String) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM queue_messages WHERE queue = ?", arguments: [queue]) ?? 0
+        }
+    }
 }

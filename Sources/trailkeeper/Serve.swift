@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import Prometheus
 import ServiceLifecycle
+import TrailPipeline
 import TrailServer
 
 /// `trailkeeper serve`: the service on one port, embedded defaults unless told otherwise.
@@ -33,6 +34,14 @@ struct Serve: AsyncParsableCommand {
     var digestInterval: String?
     @Option(name: .customLong("signing-key-rotation"), help: "Digest signing key lifetime, e.g. 30d (default 30d).")
     var signingKeyRotation: String?
+    @Option(name: .customLong("rules"), help: "Run the pipeline with these rule files or packs (repeatable); see `pipeline --help`.")
+    var rules: [String] = []
+    @Option(name: .customLong("pipeline-queue"), help: "The pipeline's queue: embedded (default) or an SQS queue URL.")
+    var pipelineQueue: String?
+    @Option(name: .customLong("findings"), help: "Where the pipeline's findings go (default sqlite).")
+    var findings: String?
+    @Option(name: .customLong("alert"), help: "An alert target URL (repeatable).")
+    var alerts: [String] = []
 
     func run() async throws {
         var cli: [String: String] = [:]
@@ -46,12 +55,21 @@ struct Serve: AsyncParsableCommand {
         cli["delivery-interval"] = deliveryInterval
         cli["digest-interval"] = digestInterval
         cli["signing-key-rotation"] = signingKeyRotation
-        let configuration: ServerConfiguration
+        var configuration: ServerConfiguration
         do {
             configuration = try ServerConfiguration.resolve(
                 commandLine: cli, environment: ProcessInfo.processInfo.environment, file: config)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
+        }
+        if !rules.isEmpty || pipelineQueue != nil || findings != nil || !alerts.isEmpty {
+            var settings = configuration.pipeline ?? PipelineSettings()
+            if !rules.isEmpty { settings.rules = rules }
+            if let pipelineQueue { settings.queue = pipelineQueue }
+            if let findings { settings.findings = findings }
+            if !alerts.isEmpty { settings.alerts = alerts }
+            guard !settings.rules.isEmpty else { throw ValidationError("the pipeline needs --rules") }
+            configuration.pipeline = settings
         }
         let level = configuration.logLevel
         LoggingSystem.bootstrap { label in
@@ -64,7 +82,7 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "trailkeeper")
         let group: ServiceGroup
         do {
-            group = try buildServiceGroup(
+            group = try await buildServiceGroup(
                 configuration: configuration, logger: logger,
                 metricsText: {
                     var buffer: [UInt8] = []
