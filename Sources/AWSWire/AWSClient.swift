@@ -144,7 +144,8 @@ public struct AWSClient: Sendable {
         headers: [(String, String)],
         body: Data,
         service: String,
-        region: String
+        region: String,
+        timeout: TimeAmount? = nil
     ) async throws -> Response {
         let payloadHash = SigV4.sha256Hex(body)
         let url = target.origin + path + (query.isEmpty ? "" : "?" + query)
@@ -167,7 +168,8 @@ public struct AWSClient: Sendable {
 
             let canRetry = attempt < configuration.retry.maximumAttempts
             do {
-                let response = try await httpClient.execute(request, timeout: configuration.timeout, logger: logger)
+                let response = try await httpClient.execute(
+                    request, timeout: timeout ?? configuration.timeout, logger: logger)
                 let buffer = try await response.body.collect(upTo: configuration.maximumResponseBytes)
                 let result = Response(
                     status: Int(response.status.code),

@@ -42,6 +42,12 @@ public struct S3Client: Sendable {
         public var metadata: [String: String]
         /// `Content-Range` of a ranged GET (`bytes 0-99/1234`).
         public var contentRange: String?
+        /// The storage class; S3 omits it for `STANDARD`, so nil means `STANDARD`.
+        public var storageClass: String?
+        /// The server-side encryption: `AES256`, `aws:kms`, `aws:kms:dsse`, or nil.
+        public var serverSideEncryption: String?
+        /// The KMS key of `aws:kms` encryption.
+        public var sseKMSKeyID: String?
 
         /// A head from its parts.
         public init(
@@ -50,7 +56,10 @@ public struct S3Client: Sendable {
             contentType: String? = nil,
             lastModified: Date? = nil,
             metadata: [String: String] = [:],
-            contentRange: String? = nil
+            contentRange: String? = nil,
+            storageClass: String? = nil,
+            serverSideEncryption: String? = nil,
+            sseKMSKeyID: String? = nil
         ) {
             self.contentLength = contentLength
             self.eTag = eTag
@@ -58,6 +67,9 @@ public struct S3Client: Sendable {
             self.lastModified = lastModified
             self.metadata = metadata
             self.contentRange = contentRange
+            self.storageClass = storageClass
+            self.serverSideEncryption = serverSideEncryption
+            self.sseKMSKeyID = sseKMSKeyID
         }
     }
 
@@ -80,7 +92,7 @@ public struct S3Client: Sendable {
     ///
     /// - Throws: ``AWSError`` with code `MissingCredentials` when no credentials are configured.
     public init(
-        httpClient: HTTPClient,
+        httpClient: HTTPClient = .shared,
         configuration: AWSConfiguration,
         clientConfiguration: AWSClient.Configuration = .init(),
         logger: Logger
@@ -163,9 +175,16 @@ public struct S3Client: Sendable {
         metadata: [String: String] = [:],
         contentType: String? = nil
     ) async throws -> String? {
-        var headers: [(String, String)] = metadata.sorted { $0.key < $1.key }.map { ("x-amz-meta-\($0.key)", $0.value) }
-        if let contentType { headers.append(("Content-Type", contentType)) }
-        return try await send(.PUT, path(bucket, key), headers: headers, body: body).headers.first(name: "ETag")
+        try await putObject(
+            bucket: bucket, key: key, body: body, options: PutOptions(contentType: contentType, metadata: metadata))
+    }
+
+    /// Stores an object with a content type, user metadata, encryption and storage class.
+    ///
+    /// - Returns: the new object's ETag, if S3 sent one.
+    @discardableResult
+    public func putObject(bucket: String, key: String, body: Data, options: PutOptions) async throws -> String? {
+        try await send(.PUT, path(bucket, key), headers: options.headers, body: body).headers.first(name: "ETag")
     }
 
     /// What S3 knows of an object, without its bytes.
@@ -186,7 +205,10 @@ public struct S3Client: Sendable {
             contentType: headers.first(name: "Content-Type"),
             lastModified: headers.first(name: "Last-Modified").flatMap(UTCTime.parseHTTPDate),
             metadata: metadata,
-            contentRange: headers.first(name: "Content-Range")
+            contentRange: headers.first(name: "Content-Range"),
+            storageClass: headers.first(name: "x-amz-storage-class"),
+            serverSideEncryption: headers.first(name: "x-amz-server-side-encryption"),
+            sseKMSKeyID: headers.first(name: "x-amz-server-side-encryption-aws-kms-key-id")
         )
     }
 

@@ -1,0 +1,55 @@
+import Foundation
+
+extension S3Client {
+    /// How S3 encrypts an object at rest.
+    public enum ServerSideEncryption: Sendable, Hashable {
+        /// S3-managed keys (`AES256`).
+        case aes256
+        /// KMS keys (`aws:kms`), with a key ID or ARN, or the account's default S3 key when nil.
+        case kms(keyID: String?)
+
+        var headers: [(String, String)] {
+            switch self {
+            case .aes256:
+                return [("x-amz-server-side-encryption", "AES256")]
+            case .kms(let keyID):
+                return [("x-amz-server-side-encryption", "aws:kms")]
+                    + (keyID.map { [("x-amz-server-side-encryption-aws-kms-key-id", $0)] } ?? [])
+            }
+        }
+    }
+
+    /// What is stored with an object besides its bytes.
+    public struct PutOptions: Sendable, Hashable {
+        /// The `Content-Type`.
+        public var contentType: String?
+        /// User metadata, sent as `x-amz-meta-<name>`.
+        public var metadata: [String: String]
+        /// Encryption at rest; the bucket's default when nil.
+        public var serverSideEncryption: ServerSideEncryption?
+        /// The storage class (`STANDARD`, `STANDARD_IA`, `GLACIER_IR`, `INTELLIGENT_TIERING`…); `STANDARD` when nil.
+        public var storageClass: String?
+
+        /// Options from their parts; all default to S3's defaults.
+        public init(
+            contentType: String? = nil,
+            metadata: [String: String] = [:],
+            serverSideEncryption: ServerSideEncryption? = nil,
+            storageClass: String? = nil
+        ) {
+            self.contentType = contentType
+            self.metadata = metadata
+            self.serverSideEncryption = serverSideEncryption
+            self.storageClass = storageClass
+        }
+
+        /// The request headers that carry the options.
+        var headers: [(String, String)] {
+            var headers: [(String, String)] = metadata.sorted { $0.key < $1.key }.map { ("x-amz-meta-\($0.key)", $0.value) }
+            if let contentType { headers.append(("Content-Type", contentType)) }
+            headers += serverSideEncryption?.headers ?? []
+            if let storageClass { headers.append(("x-amz-storage-class", storageClass)) }
+            return headers
+        }
+    }
+}
