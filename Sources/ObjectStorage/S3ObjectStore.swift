@@ -11,13 +11,37 @@ import Foundation
 /// Listings use `ListObjectsV2` with `start-after`, so pages continue where
 /// ``ObjectListing/lastReturned`` says, as with the other stores. Objects in listings carry no
 /// content type or user metadata (S3 does not list them); ``headObject(bucket:key:)`` has them.
+///
+/// A put larger than ``Configuration/multipartThreshold`` is a multipart upload (parts of
+/// ``Configuration/partSize`` bytes, a few at a time, aborted on failure); its ETag is then S3's
+/// multipart ETag (`<hex>-<parts>`), not the MD5 of the content.
 public struct S3ObjectStore: ObjectStore {
+    /// When puts are split into parts.
+    public struct Configuration: Sendable, Hashable {
+        /// Bodies larger than this many bytes are uploaded in parts (16 MiB by default).
+        public var multipartThreshold: Int
+        /// The size of each part (8 MiB by default; S3's minimum is 5 MiB).
+        public var partSize: Int
+        /// How many parts are uploaded at once.
+        public var concurrency: Int
+
+        /// Limits with defaults.
+        public init(multipartThreshold: Int = 16 << 20, partSize: Int = S3Client.defaultPartSize, concurrency: Int = 4) {
+            self.multipartThreshold = multipartThreshold
+            self.partSize = max(partSize, S3Client.minimumPartSize)
+            self.concurrency = max(1, concurrency)
+        }
+    }
+
     /// The client requests go through.
     public let client: S3Client
+    /// When puts are split into parts.
+    public let configuration: Configuration
 
     /// A store over `client`.
-    public init(client: S3Client) {
+    public init(client: S3Client, configuration: Configuration = .init()) {
         self.client = client
+        self.configuration = configuration
     }
 
     // MARK: buckets
@@ -74,8 +98,14 @@ public struct S3ObjectStore: ObjectStore {
     public func putObject(
         bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String]
     ) async throws -> ObjectInfo {
+        let options = S3Client.PutOptions(contentType: contentType, metadata: metadata)
         let eTag = try await translating(bucket: bucket, key: key) {
-            try await client.putObject(bucket: bucket, key: key, body: body, metadata: metadata, contentType: contentType)
+            if body.count > configuration.multipartThreshold {
+                return try await client.putObjectMultipart(
+                    bucket: bucket, key: key, body: body, options: options, partSize: configuration.partSize,
+                    concurrency: configuration.concurrency)
+            }
+            return try await client.putObject(bucket: bucket, key: key, body: body, options: options)
         }
         return ObjectInfo(
             key: key, size: Int64(body.count), lastModified: Date(),
@@ -136,7 +166,8 @@ public struct S3ObjectStore: ObjectStore {
     static func info(key: String, head: S3Client.ObjectHead) -> ObjectInfo {
         ObjectInfo(
             key: key, size: head.contentLength, lastModified: head.lastModified ?? Date(timeIntervalSince1970: 0),
-            etag: head.eTag.map(unquoted) ?? "", contentType: head.contentType, metadata: head.metadata)
+            etag: head.eTag.map(unquoted) ?? "", contentType: head.contentType, metadata: head.metadata,
+            storageClass: head.storageClass ?? "STANDARD")
     }
 
     static func unquoted(_ eTag: String) -> String {
