@@ -264,6 +264,7 @@ let package = Package(
             dependencies: [
                 "TrailPipeline", "TrailModel", "TrailStore", "TrailStoreSQLite", "ObjectStorage", "AWSWire",
                 "TrailDetection", "TrailAlerts", "TrailTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

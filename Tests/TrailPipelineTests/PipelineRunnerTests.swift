@@ -1,7 +1,9 @@
+import AsyncHTTPClient
 import Foundation
 import Logging
 import ObjectStorage
 import Testing
+import TrailAlerts
 import TrailDetection
 import TrailModel
 import TrailStore
@@ -130,5 +132,27 @@ struct PipelineRunnerTests {
         #expect(try await consumer.step() == 0)
         #expect(try await f.findings.count() == 10)
         #expect(try await journal.cursor(named: JournalRuleConsumer.cursorName) > 0)
+    }
+
+    @Test func unreachableAlertTargetIsGivenUpAfterBoundedRetriesAndFindingsStay() async throws {
+        let f = try await fixture()
+        defer { try? FileManager.default.removeItem(at: f.dir) }
+        _ = try await f.objects.putObject(
+            bucket: "logs", key: "one.json.gz", body: gzipFile(records(20, monitoredEvery: 2)), contentType: nil, metadata: [:])
+        try await f.queue.send(S3EventNotification.objectCreated(bucket: "logs", objects: [("one.json.gz", 1)], time: 0, region: "us-east-1"))
+        try await f.runner.run()
+        #expect(try await f.findings.pendingAlerts(limit: 100).count == 10)
+        let target = try AlertTargets.make(
+            "http://127.0.0.1:9/unreachable",
+            configuration: AlertTargetConfiguration(
+                httpClient: HTTPClient.shared,
+                delivery: AlertDelivery(
+                    maximumAttempts: 2, baseDelay: .milliseconds(10), attemptTimeout: .seconds(2), sendDeadline: .seconds(5)),
+                logger: Logger(label: "test")))
+        let dispatcher = AlertDispatcher(
+            ledger: f.findings, alerter: Alerter(targets: [target], logger: Logger(label: "test")), logger: Logger(label: "test"))
+        #expect(await dispatcher.dispatchOnce() == 10)
+        #expect(try await f.findings.pendingAlerts(limit: 100).isEmpty)
+        #expect(try await f.findings.count() == 10)
     }
 }
