@@ -4,6 +4,7 @@
 // (record slices) or into the parser's own buffers; they stay valid until the next call
 // on the same parser. A NULL `ptr` means the field was absent or JSON null.
 #pragma once
+#include "TrailStreaming.h"
 #include <stddef.h>
 #include <stdint.h>
 
