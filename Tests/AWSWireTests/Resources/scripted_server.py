@@ -1,8 +1,8 @@
 """A loopback HTTP/1.1 server that answers from a script and records what it received.
 
 Usage: scripted_server.py RESPONSES_JSON RECORD_FILE
-RESPONSES_JSON is a list of {"status": int, "headers": [[name, value], ...], "body": str}, answered in
-order (the last one repeats). Each request is appended to RECORD_FILE as one JSON line:
+RESPONSES_JSON is a list of {"status": int, "headers": [[name, value], ...], "body": str, "delay": seconds},
+answered in order (the last one repeats); "delay" holds the answer back (to provoke client timeouts). Each request is appended to RECORD_FILE as one JSON line:
 {"method", "target" (the raw request target), "headers": [[name, value], ...], "body" (latin-1)}.
 The first line on stdout is the port. The server runs until stdin closes or it is terminated.
 """
@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 responses = json.loads(sys.argv[1])
@@ -33,6 +34,7 @@ class Handler(BaseHTTPRequestHandler):
                 }) + "\n")
             response = responses[min(served[0], len(responses) - 1)]
             served[0] += 1
+        time.sleep(response.get("delay", 0))
         payload = response.get("body", "").encode()
         self.send_response(response["status"])
         for name, value in response.get("headers", []):
