@@ -20,6 +20,8 @@ import Yams
 /// - `signing-key-rotation` | `TRAILKEEPER_SIGNING_KEY_ROTATION` | `30d` (digest signing keys)
 /// - `max-log-file-bytes` | `TRAILKEEPER_MAX_LOG_FILE_BYTES` | `8388608` (uncompressed size bound of a log file)
 /// - `organization-id` | `TRAILKEEPER_ORGANIZATION_ID` | none (`o-…`, enables organization trails)
+/// - `s3-endpoint` | `TRAILKEEPER_S3_ENDPOINT` | none (trail buckets on this S3 API: a URL, or `aws`)
+/// - `sns-endpoint` | `TRAILKEEPER_SNS_ENDPOINT` | none (trail notifications published to SNS: a URL, or `aws`)
 ///
 /// Precedence: command line, then environment, then the YAML file, then defaults.
 public struct ServerConfiguration: Sendable, Hashable {
@@ -40,6 +42,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var signingKeyRotation: Int64 = 30 * 86400
     public var maximumLogFileBytes: Int = 8 << 20
     public var organizationID: String?
+    /// The S3 API of trail buckets (a URL or `aws`); the data directory when nil.
+    public var s3Endpoint: String?
+    /// The SNS endpoint trail notifications are published to (a URL or `aws`).
+    public var snsEndpoint: String?
     /// The event-processing pipeline (rules, findings, alerts), when configured.
     public var pipeline: PipelineSettings?
 
@@ -49,7 +55,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     public static let keys = [
         "host", "port", "data-dir", "account-id", "region", "retention-days", "log-level", "max-record-bytes",
         "durable-commits", "delivery-interval", "digest-interval", "signing-key-rotation", "max-log-file-bytes",
-        "organization-id", "pipeline",
+        "organization-id", "pipeline", "s3-endpoint", "sns-endpoint",
     ]
 
     /// Resolves the configuration from its sources.
@@ -155,6 +161,8 @@ public struct ServerConfiguration: Sendable, Hashable {
             }
             c.organizationID = v
         }
+        if let v = values["s3-endpoint"] { c.s3Endpoint = try endpoint(v, key: "s3-endpoint") }
+        if let v = values["sns-endpoint"] { c.snsEndpoint = try endpoint(v, key: "sns-endpoint") }
         if let pipelineSection {
             do {
                 c.pipeline = try PipelineSettings(section: pipelineSection)
@@ -163,6 +171,14 @@ public struct ServerConfiguration: Sendable, Hashable {
             }
         }
         return c
+    }
+
+    /// `aws`, or an http(s) URL.
+    static func endpoint(_ text: String, key: String) throws -> String {
+        guard text == "aws" || text.hasPrefix("http://") || text.hasPrefix("https://") else {
+            throw ConfigurationError("\(key) must be an http(s) URL or aws")
+        }
+        return text
     }
 
     /// Parses `90`, `2s`, `5m`, `1h`, `30d` into seconds (at least 1).

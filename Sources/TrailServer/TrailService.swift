@@ -33,6 +33,9 @@ public func buildServiceGroup(
         configuration: .init(path: directory.journalPath, synchronousFull: configuration.durableCommits),
         logger: logger)
     let objects = try FileObjectStore(root: directory.path)
+    let aws = AWSConfiguration(environment: ProcessInfo.processInfo.environment)
+    let trailObjects: any ObjectStore =
+        try AWSBackends.objectStore(endpoint: configuration.s3Endpoint, aws: aws, logger: logger) ?? objects
     let delivery = try SQLiteDeliveryStateStore(path: directory.deliveryStatePath)
     var deliveryConfiguration = TrailDeliverer.Configuration(
         deliveryInterval: configuration.deliveryInterval, digestInterval: configuration.digestInterval,
@@ -43,13 +46,13 @@ public func buildServiceGroup(
         deliveryConfiguration.pipelineQueue = EmbeddedQueue.defaultName
     }
     let deliverer = TrailDeliverer(
-        journal: store, state: delivery, catalog: try TrailCatalog(directory: directory.trailsPath), objects: objects,
+        journal: store, state: delivery, catalog: try TrailCatalog(directory: directory.trailsPath), objects: trailObjects,
         keys: try SigningKeyRing(directory: directory.signingKeysPath, rotation: configuration.signingKeyRotation),
         identity: identity,
         configuration: deliveryConfiguration,
         logger: logger, now: { Int64(Date().timeIntervalSince1970) })
     let api = TrailAPIContext(
-        store: store, objects: objects, deliverer: deliverer, identity: identity, authenticator: SigV4Authenticator(keys: keys),
+        store: store, objects: trailObjects, deliverer: deliverer, identity: identity, authenticator: SigV4Authenticator(keys: keys),
         configuration: .init(
             retentionDays: configuration.retentionDays, maximumRecordSize: configuration.maximumRecordBytes,
             organizationID: configuration.organizationID),
@@ -88,6 +91,12 @@ public func buildServiceGroup(
             throw ConfigurationError("pipeline: \(error)")
         }
         services += assembly.services
+    }
+    if let forwarder = try AWSBackends.notificationForwarder(
+        endpoint: configuration.snsEndpoint, environment: ProcessInfo.processInfo.environment, aws: aws,
+        deliverer: deliverer, logger: logger)
+    {
+        services.append(forwarder)
     }
     services.append(app)
     return ServiceGroup(
