@@ -5,7 +5,8 @@ extension Alert {
     /// A one-line headline: `[HIGH] RootLogin: arn:… called ConsoleLogin from 203.0.113.7`, or for a
     /// summary `[HIGH] RootLogin matched 9,995 more events in the last 60 s`.
     public var headline: String {
-        "[\(severity.rawValue)] \(rule)" + (kind == .finding ? ": " + (findings.first.map(Self.action) ?? "") : " " + summaryPhrase)
+        "[\(severity.rawValue)] \(rule)"
+            + (kind == .finding ? ": " + (findings.first.map(Self.action) ?? "") : " " + summaryPhrase)
     }
 
     /// A subject of at most `limit` characters (SNS allows 100, email subjects stay short); the
@@ -19,7 +20,8 @@ extension Alert {
     /// `matched 9,995 more events in the last 60 s`.
     var summaryPhrase: String {
         let seconds = Int(windowEnd.timeIntervalSince(windowStart).rounded())
-        return "matched \(Self.grouped(count)) more event\(count == 1 ? "" : "s") in the last \(Self.grouped(seconds)) s"
+        return
+            "matched \(Self.grouped(count)) more event\(count == 1 ? "" : "s") in the last \(Self.grouped(seconds)) s"
     }
 
     /// A readable plain-text body: who did what, when, from where, which rule fired and how bad it is.

@@ -72,7 +72,8 @@ public struct AlertDelivery: Sendable, Hashable {
                     case .permanent(let error): throw error
                     case .transient(let error):
                         guard number < maximumAttempts else {
-                            throw AlertError(.unavailable, error.message + " (after \(number) attempts)", underlying: error)
+                            throw AlertError(
+                                .unavailable, error.message + " (after \(number) attempts)", underlying: error)
                         }
                     }
                 } catch let error as AlertError where error.code == .timedOut {

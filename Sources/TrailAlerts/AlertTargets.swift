@@ -35,9 +35,11 @@ public enum AlertTargets {
             }
             return try WebhookTarget(url: trimmed, configuration: configuration)
         case "webhook+http", "webhook+https":
-            return try WebhookTarget(url: String(scheme.dropFirst("webhook+".count)) + "://" + rest, configuration: configuration)
+            return try WebhookTarget(
+                url: String(scheme.dropFirst("webhook+".count)) + "://" + rest, configuration: configuration)
         case "slack+https", "slack+http":
-            return try SlackTarget(url: String(scheme.dropFirst("slack+".count)) + "://" + rest, configuration: configuration)
+            return try SlackTarget(
+                url: String(scheme.dropFirst("slack+".count)) + "://" + rest, configuration: configuration)
         case "pagerduty":
             let key = rest.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
             guard !key.isEmpty, !key.contains("/"), !key.contains("?") else {
@@ -50,7 +52,8 @@ public enum AlertTargets {
             guard var components = URLComponents(string: String(scheme.dropFirst("pagerduty+".count)) + "://" + rest),
                 components.host?.isEmpty == false
             else { throw invalid(url, "expected pagerduty+https://host[:port]/path?routing_key=KEY") }
-            guard let key = components.queryItems?.first(where: { $0.name == "routing_key" })?.value, !key.isEmpty else {
+            guard let key = components.queryItems?.first(where: { $0.name == "routing_key" })?.value, !key.isEmpty
+            else {
                 throw invalid(url, "the routing_key query parameter is missing")
             }
             components.queryItems = components.queryItems?.filter { $0.name != "routing_key" }
@@ -60,7 +63,11 @@ public enum AlertTargets {
         case "smtp", "smtps":
             return try SMTPTarget(settings: SMTPSettings(url: trimmed), configuration: configuration)
         default:
-            throw invalid(url, "unknown scheme \"\(scheme)\" (http, https, webhook+https, slack+https, sns, smtp, smtps, pagerduty, pagerduty+https)")
+            throw invalid(
+                url,
+                "unknown scheme \"\(scheme)\" (http, https, webhook+https, slack+https, sns, smtp, smtps, "
+                    + "pagerduty, pagerduty+https)"
+            )
         }
     }
 

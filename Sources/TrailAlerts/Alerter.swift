@@ -51,7 +51,9 @@ public actor Alerter {
         let time = now()
         var report = AlertReport()
         var due = closeWindows(at: time, force: false)
-        remembered.expire(before: time.addingTimeInterval(-AlertDelivery.seconds(policy.dedupHorizon)), limit: policy.maximumRemembered)
+        remembered.expire(
+            before: time.addingTimeInterval(-AlertDelivery.seconds(policy.dedupHorizon)),
+            limit: policy.maximumRemembered)
         let cutoff = time.addingTimeInterval(-AlertDelivery.seconds(policy.dedupHorizon))
         for finding in findings {
             let key = finding.key
@@ -115,11 +117,13 @@ public actor Alerter {
                             try await target.send(dispatch.alert)
                         } catch {
                             let alertError =
-                                error as? AlertError ?? AlertError(.unavailable, "\(target.description): \(error)", underlying: error)
+                                error as? AlertError
+                                ?? AlertError(.unavailable, "\(target.description): \(error)", underlying: error)
                             if alertError.code == .unavailable || alertError.code == .timedOut { down = alertError }
                             failures.append(
                                 AlertReport.Failure(
-                                    target: target.description, alert: dispatch.alert.headline, rule: dispatch.alert.rule,
+                                    target: target.description, alert: dispatch.alert.headline,
+                                    rule: dispatch.alert.rule,
                                     keys: dispatch.keys, error: alertError
                                 )
                             )
@@ -139,7 +143,10 @@ public actor Alerter {
         for failure in failures {
             logger.debug(
                 "alert not delivered",
-                metadata: [LogKey.target: "\(failure.target)", LogKey.rule: "\(failure.rule)", LogKey.error: "\(failure.error)"]
+                metadata: [
+                    LogKey.target: "\(failure.target)", LogKey.rule: "\(failure.rule)",
+                    LogKey.error: "\(failure.error)",
+                ]
             )
             for key in failure.keys { remembered.remove(key) }
         }

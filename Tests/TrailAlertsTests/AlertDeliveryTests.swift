@@ -60,7 +60,8 @@ import TrailAlerts
         let port = try await Self.closedPort()
         try await HTTPClient.withHTTPClient { http in
             let target = try AlertTargets.make(
-                "http://127.0.0.1:\(port)/hook", configuration: Fixtures.configuration(http, delivery: Fixtures.refusedDelivery)
+                "http://127.0.0.1:\(port)/hook",
+                configuration: Fixtures.configuration(http, delivery: Fixtures.refusedDelivery)
             )
             let error = await #expect(throws: AlertError.self) {
                 try await target.send(Alert(finding: Fixtures.finding(), raisedAt: Date()))
@@ -77,7 +78,8 @@ import TrailAlerts
             attemptTimeout: .milliseconds(300), sendDeadline: .milliseconds(800)
         )
         try await HTTPClient.withHTTPClient { http in
-            let target = try AlertTargets.make(receiver.url, configuration: Fixtures.configuration(http, delivery: delivery))
+            let target = try AlertTargets.make(
+                receiver.url, configuration: Fixtures.configuration(http, delivery: delivery))
             let error = await #expect(throws: AlertError.self) {
                 try await target.send(Alert(finding: Fixtures.finding(), raisedAt: Date()))
             }

@@ -20,7 +20,8 @@ import TrailAlerts
     ])
     func accepts(url: String, prefix: String) async throws {
         try await HTTPClient.withHTTPClient { http in
-            let configuration = Fixtures.configuration(http, environment: ["AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"])
+            let configuration = Fixtures.configuration(
+                http, environment: ["AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"])
             let target = try AlertTargets.make(url, configuration: configuration)
             #expect(target.description.hasPrefix(prefix))
         }
@@ -40,8 +41,11 @@ import TrailAlerts
     ])
     func refuses(url: String, reason: String) async throws {
         try await HTTPClient.withHTTPClient { http in
-            let configuration = Fixtures.configuration(http, environment: ["AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"])
-            let error = #expect(throws: AlertError.self) { _ = try AlertTargets.make(url, configuration: configuration) }
+            let configuration = Fixtures.configuration(
+                http, environment: ["AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"])
+            let error = #expect(throws: AlertError.self) {
+                _ = try AlertTargets.make(url, configuration: configuration)
+            }
             #expect(error?.code == .invalidTarget)
             #expect(error?.description.contains(reason) == true, "\(error?.description ?? "")")
         }
@@ -62,7 +66,8 @@ import TrailAlerts
     @Test func snsNeedsCredentials() async throws {
         try await HTTPClient.withHTTPClient { http in
             let error = #expect(throws: AlertError.self) {
-                _ = try AlertTargets.make("arn:aws:sns:us-east-1:123456789012:t", configuration: Fixtures.configuration(http))
+                _ = try AlertTargets.make(
+                    "arn:aws:sns:us-east-1:123456789012:t", configuration: Fixtures.configuration(http))
             }
             #expect(error?.description.contains("credentials") == true)
         }

@@ -14,7 +14,8 @@ import TrailStore
             let alerter = Alerter(targets: [target], now: { clock.now }, logger: Fixtures.logger)
             let findings = (0..<10_000).map { index in
                 Fixtures.finding(
-                    index, who: index % 4 == 0 ? "arn:aws:iam::123456789012:user/bob" : "arn:aws:iam::123456789012:user/alice",
+                    index,
+                    who: index % 4 == 0 ? "arn:aws:iam::123456789012:user/bob" : "arn:aws:iam::123456789012:user/alice",
                     ip: index % 10 == 0 ? "198.51.100.1" : "203.0.113.7"
                 )
             }
@@ -50,7 +51,8 @@ import TrailStore
         #expect(actors.last?["count"] as? Int == 2_498)
         let ips = try #require(summary["topSourceIPs"] as? [[String: Any]])
         #expect(ips.map { $0["value"] as? String } == ["203.0.113.7", "198.51.100.1"])
-        #expect((summary["text"] as? String)?.contains("Top actors: arn:aws:iam::123456789012:user/alice (7,497)") == true)
+        #expect(
+            (summary["text"] as? String)?.contains("Top actors: arn:aws:iam::123456789012:user/alice (7,497)") == true)
         #expect((summary["eventIDs"] as? [String])?.count == 20)
         #expect((summary["findings"] as? [[String: Any]])?.count == 3)
     }
@@ -103,7 +105,8 @@ import TrailStore
             let target = try AlertTargets.make(receiver.url, configuration: Fixtures.configuration(http))
             let policy = AlertPolicy(individualAlertsPerWindow: 2)
             let alerter = Alerter(targets: [target], policy: policy, now: { clock.now }, logger: Fixtures.logger)
-            let findings = (0..<4).map { Fixtures.finding($0, rule: "A") } + (10..<13).map { Fixtures.finding($0, rule: "B") }
+            let findings =
+                (0..<4).map { Fixtures.finding($0, rule: "A") } + (10..<13).map { Fixtures.finding($0, rule: "B") }
             let report = await alerter.submit(findings)
             #expect(report.alertsSent == 4)
             #expect(report.deferred.count == 3)
@@ -147,7 +150,8 @@ import TrailStore
         try await HTTPClient.withHTTPClient { http in
             let good = try AlertTargets.make(receiver.url, configuration: Fixtures.configuration(http))
             let down = try AlertTargets.make(
-                "http://127.0.0.1:\(port)/", configuration: Fixtures.configuration(http, delivery: Fixtures.refusedDelivery)
+                "http://127.0.0.1:\(port)/",
+                configuration: Fixtures.configuration(http, delivery: Fixtures.refusedDelivery)
             )
             let alerter = Alerter(targets: [down, good], now: { clock.now }, logger: Fixtures.logger)
             let report = await alerter.submit([Fixtures.finding(1), Fixtures.finding(2)])

@@ -10,9 +10,11 @@ import TrailStore
         let receiver = try await HTTPReceiver.start()
         try await HTTPClient.withHTTPClient { http in
             let target = try AlertTargets.make(
-                "webhook+" + receiver.url + "/hook?team=sec", configuration: Fixtures.configuration(http, includeRecords: true)
+                "webhook+" + receiver.url + "/hook?team=sec",
+                configuration: Fixtures.configuration(http, includeRecords: true)
             )
-            try await target.send(Alert(finding: Fixtures.finding(7), raisedAt: Date(timeIntervalSince1970: 1_764_547_300)))
+            try await target.send(
+                Alert(finding: Fixtures.finding(7), raisedAt: Date(timeIntervalSince1970: 1_764_547_300)))
         }
         try await receiver.stop()
         let request = try #require(receiver.recorded.first)
@@ -29,7 +31,8 @@ import TrailStore
         #expect(json["eventIDs"] as? [String] == ["00000000-0000-4000-8000-000000000007"])
         #expect(json["dedupKey"] as? String == "CreateUser/00000000-0000-4000-8000-000000000007")
         let title = try #require(json["title"] as? String)
-        #expect(title == "[HIGH] CreateUser: arn:aws:iam::123456789012:user/alice called iam:CreateUser from 203.0.113.7")
+        #expect(
+            title == "[HIGH] CreateUser: arn:aws:iam::123456789012:user/alice called iam:CreateUser from 203.0.113.7")
         let finding = try #require((json["findings"] as? [[String: Any]])?.first)
         #expect(finding["who"] as? String == "arn:aws:iam::123456789012:user/alice")
         #expect(finding["sourceIPAddress"] as? String == "203.0.113.7")
@@ -56,7 +59,8 @@ import TrailStore
     @Test func slackGetsTextAndBlocks() async throws {
         let receiver = try await HTTPReceiver.start()
         try await HTTPClient.withHTTPClient { http in
-            let target = try AlertTargets.make("slack+" + receiver.url + "/services/T/B/x", configuration: Fixtures.configuration(http))
+            let target = try AlertTargets.make(
+                "slack+" + receiver.url + "/services/T/B/x", configuration: Fixtures.configuration(http))
             #expect(!target.description.contains("services/T/B/x"))
             let finding = Fixtures.finding(1, who: "arn:aws:iam::1:user/<script>&")
             try await target.send(Alert(finding: finding, raisedAt: Date()))
@@ -80,7 +84,8 @@ import TrailStore
 
     @Test func plainSlackHookURLIsDetected() async throws {
         try await HTTPClient.withHTTPClient { http in
-            let slack = try AlertTargets.make("https://hooks.slack.com/services/T0/B0/secret", configuration: Fixtures.configuration(http))
+            let slack = try AlertTargets.make(
+                "https://hooks.slack.com/services/T0/B0/secret", configuration: Fixtures.configuration(http))
             #expect(slack.description.hasPrefix("slack "))
             #expect(!slack.description.contains("secret"))
             let webhook = try AlertTargets.make("https://example.com/hook", configuration: Fixtures.configuration(http))
@@ -92,7 +97,8 @@ import TrailStore
         let receiver = try await HTTPReceiver.start(statuses: [202])
         try await HTTPClient.withHTTPClient { http in
             let target = try AlertTargets.make(
-                "pagerduty+" + receiver.url + "/v2/enqueue?routing_key=R0UTINGKEY", configuration: Fixtures.configuration(http)
+                "pagerduty+" + receiver.url + "/v2/enqueue?routing_key=R0UTINGKEY",
+                configuration: Fixtures.configuration(http)
             )
             #expect(!target.description.contains("R0UTINGKEY"))
             try await target.send(Alert(finding: Fixtures.finding(3, severity: .critical), raisedAt: Date()))

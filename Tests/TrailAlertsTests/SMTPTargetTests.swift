@@ -36,12 +36,17 @@ import TrailStore
         let (headers, body) = try Self.split(message.data)
         #expect(headers["From"] == "trail@example.com")
         #expect(headers["To"] == "sec@example.com, ops@example.com")
-        #expect(headers["Subject"] == "[HIGH] CreateUser: arn:aws:iam::123456789012:user/alice called iam:CreateUser from 203.0.113.7")
+        #expect(
+            headers["Subject"]
+                == "[HIGH] CreateUser: arn:aws:iam::123456789012:user/alice called iam:CreateUser from 203.0.113.7")
         #expect(headers["MIME-Version"] == "1.0")
         #expect(headers["Content-Type"] == "text/plain; charset=utf-8")
         #expect(headers["Message-ID"]?.hasSuffix("@example.com>") == true)
         let date = try #require(headers["Date"])
-        #expect(date.range(of: #"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d \+0000$"#, options: .regularExpression) != nil)
+        #expect(
+            date.range(
+                of: #"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d \+0000$"#,
+                options: .regularExpression) != nil)
         #expect(body.contains("\r\n.a line that starts with a dot\r\n"))
         #expect(body.contains("Who:    arn:aws:iam::123456789012:user/alice"))
         #expect(body.contains("Where:  203.0.113.7 in us-east-1"))
@@ -73,7 +78,8 @@ import TrailStore
     @Test func implicitTLSWithSMTPS() async throws {
         let certificate = try TestCertificate()
         defer { certificate.remove() }
-        let receiver = try await SMTPReceiver.start(implicitTLS: try certificate.serverContext(), authMechanisms: "PLAIN")
+        let receiver = try await SMTPReceiver.start(
+            implicitTLS: try certificate.serverContext(), authMechanisms: "PLAIN")
         try await HTTPClient.withHTTPClient { http in
             let target = try AlertTargets.make(
                 "smtps://mailer:pw@localhost:\(receiver.port)?from=trail@example.com&to=sec@example.com"
@@ -126,7 +132,8 @@ import TrailStore
             date: Date(timeIntervalSince1970: 0), messageID: "x@example.com"
         )
         let rendered = message.rendered()
-        #expect(rendered.contains("Subject: =?UTF-8?B?" + Data("Zugriff über Konsole".utf8).base64EncodedString() + "?="))
+        #expect(
+            rendered.contains("Subject: =?UTF-8?B?" + Data("Zugriff über Konsole".utf8).base64EncodedString() + "?="))
         #expect(rendered.contains("Content-Transfer-Encoding: base64"))
         #expect(rendered.contains("Date: Thu, 1 Jan 1970 00:00:00 +0000"))
     }

@@ -28,7 +28,9 @@ struct SNSTargetTests {
         try await HTTPClient.withHTTPClient { http in
             let aws = AWSClient(httpClient: http, credentials: Self.credentials, logger: Fixtures.logger)
             let topicARN = try await Self.createTopic(name, aws: aws, endpoint: endpoint)
-            let queueURL = try await Self.sqs("CreateQueue", ["QueueName": name], aws: aws, endpoint: endpoint)["QueueUrl"] as? String
+            let queueURL =
+                try await Self.sqs("CreateQueue", ["QueueName": name], aws: aws, endpoint: endpoint)["QueueUrl"]
+                as? String
             let queue = try #require(queueURL)
             let attributes = try await Self.sqs(
                 "GetQueueAttributes", ["QueueUrl": queue, "AttributeNames": ["QueueArn"]], aws: aws, endpoint: endpoint
@@ -48,7 +50,8 @@ struct SNSTargetTests {
                 ]
             )
             let target = try AlertTargets.make("sns://" + topicARN, configuration: configuration)
-            let finding = Fixtures.finding(4, who: "arn:aws:iam::123456789012:user/" + String(repeating: "x", count: 120))
+            let finding = Fixtures.finding(
+                4, who: "arn:aws:iam::123456789012:user/" + String(repeating: "x", count: 120))
             try await target.send(Alert(finding: finding, raisedAt: Date()))
 
             let received = try await Self.sqs(
@@ -100,17 +103,22 @@ struct SNSTargetTests {
         return String(xml[start.upperBound..<end.lowerBound])
     }
 
-    static func sqs(_ action: String, _ input: [String: Any], aws: AWSClient, endpoint: String) async throws -> [String: Any] {
+    static func sqs(_ action: String, _ input: [String: Any], aws: AWSClient, endpoint: String) async throws -> [String:
+        Any]
+    {
         let response = try await aws.send(
             method: .POST, endpoint: endpoint, path: "/",
             headers: [("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", "AmazonSQS." + action)],
             body: try JSONSerialization.data(withJSONObject: input), service: "sqs", region: "us-east-1"
         )
-        try #require(response.isSuccess, "\(action): \(response.status) \(String(decoding: response.body, as: UTF8.self))")
+        try #require(
+            response.isSuccess, "\(action): \(response.status) \(String(decoding: response.body, as: UTF8.self))")
         return try #require(JSONSerialization.jsonObject(with: response.body) as? [String: Any])
     }
 
     static func escape(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")) ?? text
+        text.addingPercentEncoding(
+            withAllowedCharacters: CharacterSet(
+                charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")) ?? text
     }
 }

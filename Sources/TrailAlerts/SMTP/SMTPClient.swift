@@ -49,7 +49,8 @@ struct SMTPClient: Sendable {
     /// The name sent for SNI and checked against the certificate; nil for an IP address.
     var serverHostname: String? {
         let host = settings.host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        if host.contains(":") || host.split(separator: ".").count == 4 && host.allSatisfy({ $0.isNumber || $0 == "." }) {
+        if host.contains(":") || host.split(separator: ".").count == 4 && host.allSatisfy({ $0.isNumber || $0 == "." })
+        {
             return nil
         }
         return host
@@ -132,24 +133,29 @@ struct SMTPClient: Sendable {
                 extensions = try await session.command("EHLO \(settings.heloName)", expect: [250]).lines.dropFirst()
                     .map { $0.uppercased() }
             } else if settings.startTLS == .require {
-                throw AlertError(.rejected, "\(settings.description): the server does not offer STARTTLS (starttls=require)")
+                throw AlertError(
+                    .rejected, "\(settings.description): the server does not offer STARTTLS (starttls=require)")
             }
         }
         if let user = settings.user, let password = settings.password {
             guard isSecure || settings.isLoopback || settings.startTLS == .never else {
                 throw AlertError(
-                    .rejected, "\(settings.description): refusing to send credentials without TLS (set starttls=never to allow)"
+                    .rejected,
+                    "\(settings.description): refusing to send credentials without TLS (set starttls=never to allow)"
                 )
             }
-            let mechanisms = extensions.first { $0.hasPrefix("AUTH ") || $0.hasPrefix("AUTH=") }?.dropFirst(5)
+            let mechanisms =
+                extensions.first { $0.hasPrefix("AUTH ") || $0.hasPrefix("AUTH=") }?.dropFirst(5)
                 .split(separator: " ").map(String.init) ?? []
             if mechanisms.contains("PLAIN") || !mechanisms.contains("LOGIN") {
                 let token = Data(("\0" + user + "\0" + password).utf8).base64EncodedString()
                 _ = try await session.command("AUTH PLAIN " + token, shown: "AUTH PLAIN", expect: [235])
             } else {
                 _ = try await session.command("AUTH LOGIN", expect: [334])
-                _ = try await session.command(Data(user.utf8).base64EncodedString(), shown: "AUTH LOGIN user", expect: [334])
-                _ = try await session.command(Data(password.utf8).base64EncodedString(), shown: "AUTH LOGIN password", expect: [235])
+                _ = try await session.command(
+                    Data(user.utf8).base64EncodedString(), shown: "AUTH LOGIN user", expect: [334])
+                _ = try await session.command(
+                    Data(password.utf8).base64EncodedString(), shown: "AUTH LOGIN password", expect: [235])
             }
         }
         _ = try await session.command("MAIL FROM:<\(settings.from)>", expect: [250])

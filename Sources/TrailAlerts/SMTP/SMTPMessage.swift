@@ -21,14 +21,17 @@ struct SMTPMessage: Sendable {
             ("MIME-Version", "1.0"),
             ("Content-Type", "text/plain; charset=utf-8"),
         ]
-        let lines = body.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = body.replacingOccurrences(of: "\r\n", with: "\n").split(
+            separator: "\n", omittingEmptySubsequences: false)
         let encodedBody: String
         if body.utf8.allSatisfy({ $0 < 0x80 }) && lines.allSatisfy({ $0.utf8.count <= 998 }) {
             headers.append(("Content-Transfer-Encoding", "7bit"))
             encodedBody = lines.joined(separator: "\r\n")
         } else {
             headers.append(("Content-Transfer-Encoding", "base64"))
-            encodedBody = Data(body.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+            encodedBody = Data(body.utf8).base64EncodedString(options: [
+                .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
+            ])
         }
         headers.append(contentsOf: extraHeaders)
         return headers.map { "\($0.0): \($0.1)" }.joined(separator: "\r\n") + "\r\n\r\n" + encodedBody + "\r\n"

@@ -38,14 +38,16 @@ struct SMTPSettings: Sendable, Hashable {
         }
         let known: Set<String> = ["from", "to", "user", "password", "starttls", "ca_file", "tls_verify", "helo"]
         if let unknown = query.keys.first(where: { !known.contains($0) }) {
-            throw AlertTargets.invalid(url, "unknown parameter \"\(unknown)\" (from, to, user, password, starttls, ca_file, tls_verify, helo)")
+            throw AlertTargets.invalid(
+                url, "unknown parameter \"\(unknown)\" (from, to, user, password, starttls, ca_file, tls_verify, helo)")
         }
         guard let from = query["from"], Self.isAddress(from) else {
             throw AlertTargets.invalid(url, "from=ADDRESS is missing or not an address")
         }
         let to = (query["to"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard !to.isEmpty, to.allSatisfy(Self.isAddress) else {
-            throw AlertTargets.invalid(url, "to=ADDRESS[,ADDRESS…] is missing or holds something that is not an address")
+            throw AlertTargets.invalid(
+                url, "to=ADDRESS[,ADDRESS…] is missing or holds something that is not an address")
         }
         self.host = host
         implicitTLS = scheme == "smtps"

@@ -36,8 +36,10 @@ struct SMTPTarget: AlertTarget {
             } catch is CancellationError {
                 throw CancellationError()
             } catch let error as SMTPClient.UnexpectedReply {
-                let failure = AlertError(error.reply.code >= 500 ? .rejected : .unavailable, "\(name): \(error)", underlying: error)
-                throw error.reply.code >= 500 ? AlertDelivery.Failure.permanent(failure) : AlertDelivery.Failure.transient(failure)
+                let failure = AlertError(
+                    error.reply.code >= 500 ? .rejected : .unavailable, "\(name): \(error)", underlying: error)
+                throw error.reply.code >= 500
+                    ? AlertDelivery.Failure.permanent(failure) : AlertDelivery.Failure.transient(failure)
             } catch let error as AlertError where error.code == .rejected || error.code == .protocolViolation {
                 throw AlertDelivery.Failure.permanent(error)
             } catch {

@@ -31,7 +31,8 @@ struct HTTPPoster: Sendable {
             let answer: ByteBuffer
             do {
                 response = try await httpClient.execute(
-                    request, timeout: .nanoseconds(Int64(AlertDelivery.seconds(delivery.attemptTimeout) * 1e9)), logger: logger
+                    request, timeout: .nanoseconds(Int64(AlertDelivery.seconds(delivery.attemptTimeout) * 1e9)),
+                    logger: logger
                 )
                 answer = try await response.body.collect(upTo: 1 << 20)
             } catch is CancellationError {
@@ -56,7 +57,8 @@ struct HTTPPoster: Sendable {
                 metadata: [LogKey.target: "\(name)", LogKey.attempt: "\(number)", LogKey.status: "\(status)"]
             )
             if status == 429 || status >= 500 {
-                throw AlertDelivery.Failure.transient(AlertError(.unavailable, "\(name) answered HTTP \(status): \(snippet)"))
+                throw AlertDelivery.Failure.transient(
+                    AlertError(.unavailable, "\(name) answered HTTP \(status): \(snippet)"))
             }
             throw AlertDelivery.Failure.permanent(AlertError(.rejected, "\(name) answered HTTP \(status): \(snippet)"))
         }

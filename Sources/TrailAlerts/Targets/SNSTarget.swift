@@ -67,14 +67,16 @@ struct SNSTarget: AlertTarget {
                     "SNS publish failed",
                     metadata: [LogKey.target: "\(description)", LogKey.attempt: "\(number)", LogKey.error: "\(error)"]
                 )
-                throw AlertDelivery.Failure.transient(AlertError(.unavailable, "\(description): \(error)", underlying: error))
+                throw AlertDelivery.Failure.transient(
+                    AlertError(.unavailable, "\(description): \(error)", underlying: error))
             }
             guard !response.isSuccess else { return }
             let error = AWSError(response: response)
             let failure = AlertError(
                 error.isRetryable ? .unavailable : .rejected, "\(description): \(error)", underlying: error
             )
-            throw error.isRetryable ? AlertDelivery.Failure.transient(failure) : AlertDelivery.Failure.permanent(failure)
+            throw error.isRetryable
+                ? AlertDelivery.Failure.transient(failure) : AlertDelivery.Failure.permanent(failure)
         }
     }
 

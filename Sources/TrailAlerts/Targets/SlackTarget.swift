@@ -42,14 +42,22 @@ struct SlackTarget: AlertTarget {
         case .summary:
             lines.append("*\(escape(alert.rule))* " + escape(alert.summaryPhrase))
             if !alert.topActors.isEmpty { lines.append("*Top actors:* " + escape(Alert.list(alert.topActors))) }
-            if !alert.topSourceIPs.isEmpty { lines.append("*Top source IPs:* " + escape(Alert.list(alert.topSourceIPs))) }
+            if !alert.topSourceIPs.isEmpty {
+                lines.append("*Top source IPs:* " + escape(Alert.list(alert.topSourceIPs)))
+            }
             if !alert.eventIDs.isEmpty {
                 lines.append("*Event IDs:* " + alert.eventIDs.prefix(5).map(code).joined(separator: ", "))
             }
         }
         var blocks: [[String: Any]] = [
-            ["type": "header", "text": ["type": "plain_text", "text": String(alert.subject(limit: 150)), "emoji": true]],
-            ["type": "section", "text": ["type": "mrkdwn", "text": String(lines.joined(separator: "\n").prefix(3000))]],
+            [
+                "type": "header",
+                "text": ["type": "plain_text", "text": String(alert.subject(limit: 150)), "emoji": true],
+            ],
+            [
+                "type": "section",
+                "text": ["type": "mrkdwn", "text": String(lines.joined(separator: "\n").prefix(3000))],
+            ],
         ]
         var context = "Rule *\(escape(alert.rule))* · severity *\(alert.severity.rawValue)*"
         if !alert.ruleDescription.isEmpty { context += " · " + escape(alert.ruleDescription) }

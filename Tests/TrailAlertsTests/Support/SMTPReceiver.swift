@@ -85,7 +85,8 @@ final class SMTPReceiver: Sendable {
         }
 
         func send(_ context: ChannelHandlerContext, _ lines: String...) {
-            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: lines.joined(separator: "\r\n") + "\r\n")), promise: nil)
+            context.writeAndFlush(
+                wrapOutboundOut(ByteBuffer(string: lines.joined(separator: "\r\n") + "\r\n")), promise: nil)
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -167,7 +168,9 @@ final class SMTPReceiver: Sendable {
         }
 
         static func address(_ line: String) -> String {
-            guard let open = line.firstIndex(of: "<"), let close = line.lastIndex(of: ">"), open < close else { return "" }
+            guard let open = line.firstIndex(of: "<"), let close = line.lastIndex(of: ">"), open < close else {
+                return ""
+            }
             return String(line[line.index(after: open)..<close])
         }
     }
@@ -200,7 +203,8 @@ struct TestCertificate {
     func serverContext() throws -> NIOSSLContext {
         let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
         let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
-        return try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+        return try NIOSSLContext(
+            configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
     }
 
     func remove() { try? FileManager.default.removeItem(at: directory) }
