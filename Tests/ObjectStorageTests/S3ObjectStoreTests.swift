@@ -82,6 +82,28 @@ struct S3ObjectStoreTests {
         }
     }
 
+    @Test func largePutsGoInPartsAndKeepTheirMetadata() async throws {
+        try await withStore { store in
+            let bucket = Self.uniquePrefix() + "-large"
+            try await store.createBucket(bucket, region: "us-east-1")
+            let body = Data((0..<(17 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 12) })
+            let put = try await store.putObject(
+                bucket: bucket, key: "big.json.gz", body: body, contentType: "application/x-gzip",
+                metadata: ["signature": "00ff", "signature-algorithm": "SHA256withRSA"])
+            #expect(put.etag.hasSuffix("-3"), "a multipart ETag: \(put.etag)")
+            let head = try await store.headObject(bucket: bucket, key: "big.json.gz")
+            #expect(head.size == Int64(body.count))
+            #expect(head.contentType == "application/x-gzip")
+            #expect(head.metadata == ["signature": "00ff", "signature-algorithm": "SHA256withRSA"])
+            #expect(head.storageClass == "STANDARD")
+            #expect(try await store.getObject(bucket: bucket, key: "big.json.gz").body == body)
+            let tail = try await store.getObject(bucket: bucket, key: "big.json.gz", range: .suffix(length: 5))
+            #expect(tail.body == body.suffix(5) && tail.info.size == Int64(body.count))
+            try await store.deleteObject(bucket: bucket, key: "big.json.gz")
+            try await store.deleteBucket(bucket)
+        }
+    }
+
     @Test func translatesS3Errors() async throws {
         try await withStore { store in
             let missing = Self.uniquePrefix() + "-missing"
