@@ -36,7 +36,8 @@ struct AWSClientTransportRetryTests {
 
     @Test func aTimedOutAttemptIsRetried() async throws {
         let server = try ScriptedServer(responses: [
-            ["status": 200, "body": "late", "delay": 2],
+            // Held back far beyond the attempt's deadline, so that a loaded machine cannot make it in time.
+            ["status": 200, "body": "late", "delay": 30],
             ["status": 200, "body": "on time"],
         ])
         defer { server.stop() }
