@@ -74,3 +74,73 @@ extension S3Client {
         }
     }
 }
+
+extension S3Client {
+    /// Copies the bytes `range` (inclusive) of an object into part `number` of an upload (`UploadPartCopy`).
+    ///
+    /// - Returns: the part's ETag.
+    public func uploadPartCopy(
+        sourceBucket: String, sourceKey: String, range: ClosedRange<Int64>, bucket: String, key: String,
+        uploadID: String, number: Int
+    ) async throws -> String {
+        let response = try await send(
+            .PUT, path(bucket, key), query: [("partNumber", String(number)), ("uploadId", uploadID)],
+            headers: [
+                ("x-amz-copy-source", path(sourceBucket, sourceKey)),
+                ("x-amz-copy-source-range", "bytes=\(range.lowerBound)-\(range.upperBound)"),
+            ])
+        guard let eTag = try Self.resultETag(response, expecting: "CopyPartResult") else {
+            throw AWSError(code: "MalformedResponse", message: "UploadPartCopy answered without an ETag", status: 200)
+        }
+        return eTag
+    }
+
+    /// Copies an object of any size inside S3 with `UploadPartCopy` (needed above 5 GB), `partSize`
+    /// bytes per part, `concurrency` parts at a time; aborted on failure.
+    ///
+    /// - Parameter options: the copy's content type, metadata, encryption and storage class; nil
+    ///   keeps the source's content type and user metadata (as `COPY` does).
+    /// - Returns: the copy's ETag.
+    @discardableResult
+    public func copyObjectMultipart(
+        sourceBucket: String, sourceKey: String, bucket: String, key: String, options: PutOptions? = nil,
+        partSize: Int = 512 * 1024 * 1024, concurrency: Int = 4
+    ) async throws -> String? {
+        let source = try await headObject(bucket: sourceBucket, key: sourceKey)
+        let size = source.contentLength
+        var partSize = Int64(max(partSize, Self.minimumPartSize))
+        while size > partSize * 10_000 { partSize *= 2 }
+        let partCount = max(1, Int((size + partSize - 1) / partSize))
+        let uploadID = try await createMultipartUpload(
+            bucket: bucket, key: key,
+            options: options ?? PutOptions(contentType: source.contentType, metadata: source.metadata))
+        do {
+            let parts = try await withThrowingTaskGroup(of: CompletedPart.self) { group in
+                var next = 0
+                var parts: [CompletedPart] = []
+                func addPart() {
+                    let number = next + 1
+                    let first = Int64(next) * partSize
+                    let range = first...max(first, min(size, first + partSize) - 1)
+                    next += 1
+                    group.addTask {
+                        let eTag = try await uploadPartCopy(
+                            sourceBucket: sourceBucket, sourceKey: sourceKey, range: range, bucket: bucket, key: key,
+                            uploadID: uploadID, number: number)
+                        return CompletedPart(number: number, eTag: eTag)
+                    }
+                }
+                while next < min(max(1, concurrency), partCount) { addPart() }
+                for try await part in group {
+                    parts.append(part)
+                    if next < partCount { addPart() }
+                }
+                return parts
+            }
+            return try await completeMultipartUpload(bucket: bucket, key: key, uploadID: uploadID, parts: parts)
+        } catch {
+            try? await abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
+            throw error
+        }
+    }
+}

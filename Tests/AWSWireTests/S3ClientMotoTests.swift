@@ -141,7 +141,18 @@ struct S3ClientMotoTests {
             }
             #expect(missing?.code == "NoSuchKey")
 
-            let failures = try await s3.deleteObjects(bucket: bucket, keys: [source, "copy/kept", "copy/replaced", "never"])
+            // UploadPartCopy, as for objects over 5 GB: 11 MiB in 5 MiB parts, metadata kept.
+            let large = Self.bytes(11 * 1024 * 1024, seed: 3)
+            try await s3.putObject(
+                bucket: bucket, key: "large", body: large, options: .init(contentType: "application/x-gzip", metadata: ["c": "3"]))
+            let partsETag = try await s3.copyObjectMultipart(
+                sourceBucket: bucket, sourceKey: "large", bucket: bucket, key: "copy/large", partSize: 5 * 1024 * 1024)
+            #expect(partsETag?.hasSuffix("-3\"") == true, "three parts: \(partsETag ?? "nil")")
+            let largeHead = try await s3.headObject(bucket: bucket, key: "copy/large")
+            #expect(largeHead.metadata == ["c": "3"] && largeHead.contentType == "application/x-gzip")
+            #expect(try await s3.getObject(bucket: bucket, key: "copy/large") == large)
+
+            let failures = try await s3.deleteObjects(bucket: bucket, keys: [source, "copy/kept", "copy/replaced", "large", "copy/large", "never"])
             #expect(failures.isEmpty)
             #expect(try await s3.listObjectsV2(bucket: bucket).objects.isEmpty)
         }
