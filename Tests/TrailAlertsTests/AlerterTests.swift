@@ -98,6 +98,24 @@ import TrailStore
         #expect(receiver.recorded.count == 2)
     }
 
+    @Test func forgetsTheOldestPairsBeyondTheLimit() async throws {
+        let receiver = try await HTTPReceiver.start()
+        let clock = TestClock()
+        try await HTTPClient.withHTTPClient { http in
+            let target = try AlertTargets.make(receiver.url, configuration: Fixtures.configuration(http))
+            let policy = AlertPolicy(individualAlertsPerWindow: 100, maximumRemembered: 2)
+            let alerter = Alerter(targets: [target], policy: policy, now: { clock.now }, logger: Fixtures.logger)
+            _ = await alerter.submit([Fixtures.finding(1), Fixtures.finding(2), Fixtures.finding(3)])
+            // Only the two newest pairs are remembered: 1 is sent again, 3 is still a duplicate.
+            let again = await alerter.submit([Fixtures.finding(3), Fixtures.finding(1)])
+            #expect(again.duplicates == 1)
+            #expect(again.alertsSent == 1)
+            #expect(again.delivered == [Fixtures.finding(1).key])
+        }
+        try await receiver.stop()
+        #expect(receiver.recorded.count == 4)
+    }
+
     @Test func windowsAreCountedPerRule() async throws {
         let receiver = try await HTTPReceiver.start()
         let clock = TestClock()
