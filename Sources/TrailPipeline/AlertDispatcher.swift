@@ -23,13 +23,27 @@ public struct AlertDispatcher: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let sent = await dispatchOnce()
             if sent == 0 {
-                _ = await alerter.flush(force: false)
+                log(await alerter.flush(force: false))
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: poll) }
             }
         }
         // Shutting down: send what is owed and the open window summaries.
         _ = await dispatchOnce()
-        _ = await alerter.flush(force: true)
+        log(await alerter.flush(force: true))
+    }
+
+    /// Logs what a window flush could not deliver. The findings it summarised were marked as
+    /// alerted when they were folded into the summary (see README: a crash inside an aggregation
+    /// window loses that window's summary, not its findings).
+    func log(_ report: AlertReport) {
+        for failure in report.failures {
+            logger.error(
+                "alert summary delivery failed after retries",
+                metadata: [
+                    "trail.target": "\(failure.target)", "trail.rule": "\(failure.rule)",
+                    "trail.findings": "\(failure.keys.count)", "trail.error": "\(failure.error)",
+                ])
+        }
     }
 
     /// Sends one batch of owed alerts; returns how many findings it covered.

@@ -23,9 +23,28 @@ public struct PipelineAssembly: Sendable {
     public var ledger: SQLiteFindingStore
     let closeSink: @Sendable () async -> Void
 
+    init(
+        runner: PipelineRunner, journalConsumer: JournalRuleConsumer?, dispatcher: AlertDispatcher, rules: RuleSet,
+        output: FindingsOutput, ledger: SQLiteFindingStore, closeSink: @escaping @Sendable () async -> Void,
+        sinkServices: [any Service]
+    ) {
+        self.runner = runner
+        self.journalConsumer = journalConsumer
+        self.dispatcher = dispatcher
+        self.rules = rules
+        self.output = output
+        self.ledger = ledger
+        self.closeSink = closeSink
+        self.sinkServices = sinkServices
+    }
+
+    /// Services the findings sink needs running (PostgreSQL's connection pool); they come first
+    /// in ``services`` so that they stop last.
+    public var sinkServices: [any Service]
+
     /// The services to run.
     public var services: [any Service] {
-        var out: [any Service] = [runner, dispatcher]
+        var out: [any Service] = sinkServices + [runner, dispatcher]
         if let journalConsumer { out.append(journalConsumer) }
         return out
     }
@@ -91,7 +110,7 @@ public struct PipelineAssembly: Sendable {
         return PipelineAssembly(
             runner: runner, journalConsumer: consumer,
             dispatcher: AlertDispatcher(ledger: ledger, alerter: alerter, logger: logger), rules: rules, output: output,
-            ledger: ledger, closeSink: closeSink)
+            ledger: ledger, closeSink: closeSink, sinkServices: FindingStores.services(of: output.sink))
     }
 
     /// An SQS client for `url`: the configured SQS endpoint when one is set (AWS_ENDPOINT_URL…),

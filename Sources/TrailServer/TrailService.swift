@@ -84,7 +84,7 @@ public func buildServiceGroup(
         let assembly: PipelineAssembly
         do {
             assembly = try await PipelineAssembly.build(
-                settings: settings, dataDirectory: directory.path, state: delivery, localObjects: objects, journal: store,
+                settings: settings, dataDirectory: directory.path, state: delivery, localObjects: trailObjects, journal: store,
                 httpClient: HTTPClient.shared, aws: AWSConfiguration(environment: ProcessInfo.processInfo.environment),
                 logger: logger)
         } catch {

@@ -85,17 +85,23 @@ struct PipelineCommand: AsyncParsableCommand {
                 settings: settings, dataDirectory: dataDirectory, state: state,
                 localObjects: try FileObjectStore(root: dataDirectory), journal: nil, httpClient: http, aws: aws,
                 logger: logger)
+            var services: [ServiceGroupConfiguration.ServiceConfiguration]
             if untilEmpty {
-                try await assembly.runner.run()
-                while await assembly.dispatcher.dispatchOnce() > 0 {}
-                _ = await assembly.dispatcher.alerter.flush(force: true)
+                // Drain the queue, send what is owed, then stop the sink's services.
+                services = assembly.sinkServices.map { .init(service: $0) }
+                services.append(
+                    .init(
+                        service: OneShotService {
+                            try await assembly.runner.run()
+                            while await assembly.dispatcher.dispatchOnce() > 0 {}
+                            _ = await assembly.dispatcher.alerter.flush(force: true)
+                        }, successTerminationBehavior: .gracefullyShutdownGroup))
             } else {
-                let group = ServiceGroup(
-                    configuration: .init(
-                        services: assembly.services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
-                        gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-                try await group.run()
+                services = assembly.services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) }
             }
+            let group = ServiceGroup(
+                configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
             let totals = await assembly.runner.totals()
             print(
                 "files \(totals.files), records \(totals.records), rejected \(totals.rejected), findings \(totals.findings) (\(totals.newFindings) new), failures \(totals.failures)"
@@ -109,6 +115,12 @@ struct PipelineCommand: AsyncParsableCommand {
         try? state.close()
         try await http.shutdown()
     }
+}
+
+/// A service that runs one closure to its end.
+struct OneShotService: Service {
+    let body: @Sendable () async throws -> Void
+    func run() async throws { try await body() }
 }
 
 /// `trailkeeper dlq`: the pipeline's dead letters.

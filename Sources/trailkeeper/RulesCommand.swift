@@ -10,13 +10,13 @@ struct Rules: ParsableCommand {
     )
 }
 
-/// `trailkeeper rules test RULES... --events FILE...`: which events a rule set matches.
+/// `trailkeeper rules test RULES EVENTS` (or `RULES... --events FILE...`): which events a rule set matches.
 struct RulesTest: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
         abstract: "Run rules over CloudTrail files and print the matching events.",
         discussion: """
-            RULES are rule files (YAML or JSON lists of rules, or a seed monitored_events.json) or \
+            Forms: `rules test RULES EVENTS` (the last argument is the events), or             `rules test RULES... --events EVENTS...`. RULES are rule files (YAML or JSON lists of rules, or a seed monitored_events.json) or \
             built-in pack names (\(RuleSet.builtInPacks.joined(separator: ", "))). EVENTS are files or \
             folders: .json, .json.gz, {"Records":[…]}, arrays, JSON lines. Prints one line per match \
             (eventTime, eventName, who, rule, severity) and a count per rule; exits 0 whether or not \
@@ -24,21 +24,26 @@ struct RulesTest: ParsableCommand {
             """
     )
 
-    @Argument(help: "Rule files or built-in pack names.")
-    var rules: [String]
+    @Argument(help: "Rule files or built-in pack names; without --events, the last argument names the events.")
+    var arguments: [String]
     @Option(name: .customLong("events"), parsing: .upToNextOption, help: "CloudTrail files or folders to test.")
     var events: [String] = []
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    /// Rules and events, from either form.
+    var sources: (rules: [String], events: [String]) {
+        events.isEmpty ? (Array(arguments.dropLast()), Array(arguments.suffix(1))) : (arguments, events)
+    }
+
     func validate() throws {
-        guard !rules.isEmpty else { throw ValidationError("name at least one rule file or pack") }
-        guard !events.isEmpty else { throw ValidationError("name the event files with --events FILE...") }
+        guard !sources.rules.isEmpty else { throw ValidationError("name at least one rule file or pack") }
+        guard !sources.events.isEmpty else { throw ValidationError("name the events: rules test RULES EVENTS") }
     }
 
     func run() throws {
-        let ruleSet = try RuleSet.load(rules)
-        let report = try RuleTestReport.run(ruleSet, over: events)
+        let ruleSet = try RuleSet.load(sources.rules)
+        let report = try RuleTestReport.run(ruleSet, over: sources.events)
         if json {
             FileHandle.standardOutput.write(try report.json())
             FileHandle.standardOutput.write(Data("\n".utf8))

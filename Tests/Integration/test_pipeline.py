@@ -370,3 +370,31 @@ def test_rules_test_command_prints_matches(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "CreateUser" in out.stdout and "monitored-events" in out.stdout
     assert "DescribeInstances" not in out.stdout
+
+
+def test_until_empty_into_postgres(tmp_path):
+    moto = moto_endpoint()
+    pg = os.environ.get("TRAILKEEPER_POSTGRES_URL")
+    if not pg:
+        if os.environ.get("TRAILKEEPER_REQUIRE_INTEGRATION") == "1":
+            pytest.fail("TRAILKEEPER_POSTGRES_URL is not set")
+        pytest.skip("needs PostgreSQL (TRAILKEEPER_POSTGRES_URL)")
+    s3, sqs, _ = clients(moto)
+    bucket, url, _ = make_sqs_source(sqs, s3)
+    crafted = monitored_records(25) + [record() for _ in range(25)]
+    s3.put_object(Bucket=bucket, Key=f"AWSLogs/{ACCOUNT}/CloudTrail/us-east-1/2024/03/04/pg.json.gz", Body=gz(crafted))
+    rules = tmp_path / "monitored_events.json"
+    rules.write_text(json.dumps({"monitoredEvents": MONITORED}))
+    table = "findings_" + uuid.uuid4().hex[:8]
+    for _ in range(2):  # the second run finds the queue empty and changes nothing
+        out = subprocess.run([BIN, "pipeline", "--queue", url, "--rules", str(rules),
+                              "--findings", f"{pg}?table={table}", "--data-dir", str(tmp_path / "data"),
+                              "--wait-seconds", "1", "--until-empty"],
+                             env=aws_env(moto), capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr[-3000:]
+    rows = subprocess.run(["psql", pg, "-At", "-c", f"SELECT event_id, rule, who FROM {table}"],
+                          capture_output=True, text=True, timeout=30)
+    assert rows.returncode == 0, rows.stderr
+    got = [line.split("|") for line in rows.stdout.splitlines() if line]
+    assert sorted((e, r) for e, r, _ in got) == sorted((r["eventID"], "monitored-events") for r in crafted[:25])
+    assert all(w == f"arn:aws:iam::{ACCOUNT}:user/mallory" for _, _, w in got)
