@@ -222,7 +222,9 @@ extern "C" long tk_scan(tk_scanner *s, const unsigned char *b, size_t len, tk_sc
     *consumed = i;
     if (error) {
         s->error_offset = base + i;
-        return error;
+        // Hand out the records cut before the problem first; the next call meets it again
+        // (the offending byte was not consumed and the state is unchanged).
+        if (n == 0) return error;
     }
     return long(n);
 }
