@@ -4,5 +4,5 @@ import ArgumentParser
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure ingest, acknowledgement latency, lookup latency, journal and trail delivery throughput.",
-        subcommands: [BenchIngest.self, BenchLookup.self, BenchJournal.self, BenchDelivery.self])
+        subcommands: [BenchIngest.self, BenchLookup.self, BenchJournal.self, BenchDelivery.self, BenchPipeline.self])
 }
