@@ -87,13 +87,16 @@ def main():
     endpoint = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
+            if server.poll() is not None:
+                log.close()
+                sys.exit("server exited: " + open(os.path.join(data_dir, "server.log")).read()[-2000:])
             try:
                 if requests.get(endpoint + "/health", timeout=1).status_code == 200:
                     break
             except requests.RequestException:
                 pass
             time.sleep(0.1)
-        creds = dict(l.replace(" ", "").split("=", 1) for l in open(os.path.join(data_dir, "credentials")) if "=" in l)
+        creds = dict(l.strip().replace(" ", "").split("=", 1) for l in open(os.path.join(data_dir, "credentials")) if "=" in l)
         credentials = botocore.credentials.Credentials(creds["aws_access_key_id"], creds["aws_secret_access_key"])
         session = requests.Session()
 

@@ -66,7 +66,7 @@ public struct PipelineSettings: Sendable, Hashable {
         if let v = try int("retry-delay", 0...43_200) { retryDelay = v }
         if let v = try int("wait-seconds", 0...20) { waitSeconds = v }
         if let v = try int("alert-window", 1...86_400) { alertWindow = v }
-        if let v = try int("alerts-per-window", 0...10_000) { alertsPerWindow = v }
+        if let v = try int("alerts-per-window", 0...10_000_000) { alertsPerWindow = v }
         if let v = section["journal"] {
             guard let b = v as? Bool ?? ["true": true, "false": false][("\(v)").lowercased()] else {
                 throw PipelineQueueError("pipeline.journal must be true or false")

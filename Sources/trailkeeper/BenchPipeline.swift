@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TrailDetection
 import TrailModel
 
 /// `trailkeeper bench pipeline`: log-file processing (gunzip, split, parse, filter on eventName)
@@ -25,6 +26,22 @@ struct BenchPipeline: AsyncParsableCommand {
     @Option(name: .customLong("big-file-gb"), help: "Instead: write one gzip file of this many GB uncompressed and read it with the stream, reporting peak RSS.")
     var bigFileGB: Double?
     @Option(name: .customLong("read-file"), help: .hidden) var readFile: String?
+    @Option(name: .customLong("rules"), parsing: .upToNextOption, help: "Rule files or packs our side evaluates (default: the seed's monitored_events.json as one rule).")
+    var rules: [String] = []
+
+    /// The rules engine our side runs: the seed's monitored events as a `monitored_events.json`
+    /// rule unless `--rules` names others. A record "matches" when it raises a finding.
+    func ruleSet() throws -> RuleSet {
+        if !rules.isEmpty { return try RuleSet.load(rules) }
+        let seed = #"{"monitoredEvents":["\#(Self.monitoredEvents.sorted().joined(separator: "\",\""))"]}"#
+        return RuleSet(rules: try RuleSet.parseRules(seed, origin: "monitored_events.json"))
+    }
+
+    /// The keep closure over the rules engine.
+    func keep() throws -> @Sendable (AuditRecord) -> Bool {
+        let set = try ruleSet()
+        return { !set.findings(for: $0, origin: "bench", detectedAt: 0).isEmpty }
+    }
 
     func validate() throws {
         if files < 1 { throw ValidationError("--files must be at least 1") }
@@ -35,7 +52,7 @@ struct BenchPipeline: AsyncParsableCommand {
     func run() async throws {
         if let readFile {
             // The child process of --big-file-gb: read one file, report totals and the peak RSS.
-            let totals = try await Self.filter(paths: [readFile], workers: 1) { Self.monitoredEvents.contains($0.eventName ?? "") }
+            let totals = try await Self.filter(paths: [readFile], workers: 1, keep: try keep())
             print(
                 "{\"events\":\(totals.events),\"matched\":\(totals.matched),\"uncompressed_bytes\":\(totals.uncompressedBytes),"
                     + "\"seconds\":\(totals.seconds),\"max_buffered_bytes\":\(totals.maxBufferedBytes),\"vm_hwm_kb\":\(Self.peakRSSKilobytes())}")
@@ -75,8 +92,8 @@ struct BenchPipeline: AsyncParsableCommand {
         for path in paths { _ = FileManager.default.contents(atPath: path) }
 
         let cores = workers ?? ProcessInfo.processInfo.activeProcessorCount
-        let ours = try await Self.filter(paths: paths, workers: cores) { Self.monitoredEvents.contains($0.eventName ?? "") }
-        print(Self.line("trailkeeper (LogFileRecordStream, \(cores) files at once)", ours.events, ours.matched, ours.uncompressedBytes, ours.seconds))
+        let ours = try await Self.filter(paths: paths, workers: cores, keep: try keep())
+        print(Self.line("trailkeeper (LogFileRecordStream + rules engine, \(cores) files at once)", ours.events, ours.matched, ours.uncompressedBytes, ours.seconds))
         print("  rejected records: \(ours.rejected); reader buffer high-water mark: \(ours.maxBufferedBytes / 1024) KiB")
         guard !skipSeed else { return }
 
