@@ -48,20 +48,20 @@ struct SNSTarget: AlertTarget {
     }
 
     func send(_ alert: Alert) async throws {
-        let body = Self.form([
-            ("Action", "Publish"), ("Version", "2010-03-31"), ("TopicArn", topicARN),
-            ("Subject", Self.subject(alert)), ("Message", alert.headline + "\n\n" + alert.text),
-        ])
+        let sns = SNSClient(client: client, endpoint: endpoint, region: region)
+        let subject = Self.subject(alert)
+        let message = alert.headline + "\n\n" + alert.text
         try await delivery.run(description) { [self] number in
-            let response: AWSClient.Response
             do {
-                response = try await client.send(
-                    method: .POST, endpoint: endpoint, path: "/",
-                    headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
-                    body: Data(body.utf8), service: "sns", region: region
-                )
+                _ = try await sns.publish(topicARN: topicARN, message: message, subject: subject)
             } catch is CancellationError {
                 throw CancellationError()
+            } catch let error as AWSError where error.status != 0 {
+                // SNS answered: throttling and 5xx are worth another attempt, the rest is final.
+                let failure = AlertError(
+                    error.isRetryable ? .unavailable : .rejected, "\(description): \(error)", underlying: error)
+                throw error.isRetryable
+                    ? AlertDelivery.Failure.transient(failure) : AlertDelivery.Failure.permanent(failure)
             } catch {
                 logger.debug(
                     "SNS publish failed",
@@ -70,13 +70,6 @@ struct SNSTarget: AlertTarget {
                 throw AlertDelivery.Failure.transient(
                     AlertError(.unavailable, "\(description): \(error)", underlying: error))
             }
-            guard !response.isSuccess else { return }
-            let error = AWSError(response: response)
-            let failure = AlertError(
-                error.isRetryable ? .unavailable : .rejected, "\(description): \(error)", underlying: error
-            )
-            throw error.isRetryable
-                ? AlertDelivery.Failure.transient(failure) : AlertDelivery.Failure.permanent(failure)
         }
     }
 
@@ -89,25 +82,5 @@ struct SNSTarget: AlertTarget {
         var text = String(ascii).trimmingCharacters(in: .whitespaces)
         if text.count > 100 { text = String(text.prefix(97)) + "..." }
         return text.isEmpty ? "Trailkeeper alert" : text
-    }
-
-    /// An `application/x-www-form-urlencoded` body.
-    static func form(_ fields: [(String, String)]) -> String {
-        fields.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                out += String(format: "%%%02X", byte)
-            }
-        }
-        return out
     }
 }
