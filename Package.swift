@@ -166,6 +166,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Archive jobs: backup of logs before they expire, schedules (issue 5).
+        .target(
+            name: "TrailArchive",
+            dependencies: [
+                "TrailModel", "ObjectStorage", "AWSWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "TrailTesting",
             dependencies: ["TrailModel", "TrailStore"]
@@ -174,7 +185,7 @@ let package = Package(
             name: "trailkeeper",
             dependencies: [
                 "TrailModel", "TrailStore", "TrailStoreSQLite", "AWSWire", "TrailServer", "ObjectStorage", "TrailIntegrity",
-                "TrailDelivery", "TrailDetection", "TrailAlerts", "TrailPipeline", "TrailStorePostgres",
+                "TrailDelivery", "TrailDetection", "TrailAlerts", "TrailPipeline", "TrailStorePostgres", "TrailArchive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -264,6 +275,14 @@ let package = Package(
             dependencies: [
                 "TrailPipeline", "TrailModel", "TrailStore", "TrailStoreSQLite", "ObjectStorage", "AWSWire",
                 "TrailDetection", "TrailAlerts", "TrailTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "TrailArchiveTests",
+            dependencies: [
+                "TrailArchive", "ObjectStorage", "AWSWire", "TrailModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
