@@ -1,0 +1,69 @@
+import AWSWire
+import Foundation
+import ObjectStorage
+
+/// One side of a backup: the objects under a location, keys relative to its prefix.
+public protocol BackupStorage: Sendable {
+    /// Every object, keys relative to the location, in any order.
+    func list() async throws -> [ObjectInfo]
+    /// The object's description (with user metadata); `nil` when it does not exist.
+    func head(_ key: String) async throws -> ObjectInfo?
+    /// The object's bytes. Throws ``ObjectStoreError/noSuchKey(bucket:key:)`` when it is gone.
+    func read(_ key: String) async throws -> Data
+    /// Stores the object atomically (no reader ever sees a partial one).
+    func write(_ key: String, body: Data, metadata: [String: String]) async throws
+    /// The S3 client and bucket/prefix for server-side copies, when this side is S3.
+    var s3: (client: S3Client, bucket: String, prefix: String)? { get }
+}
+
+/// A bucket (and prefix) of an ``ObjectStore``.
+public struct ObjectStoreBackupStorage: BackupStorage {
+    public let store: any ObjectStore
+    public let bucket: String
+    public let prefix: String
+    let client: S3Client?
+
+    /// - Parameter client: the S3 client behind `store`, to allow server-side copies.
+    public init(store: any ObjectStore, bucket: String, prefix: String, client: S3Client? = nil) {
+        self.store = store
+        self.bucket = bucket
+        self.prefix = prefix
+        self.client = client
+    }
+
+    public var s3: (client: S3Client, bucket: String, prefix: String)? {
+        client.map { ($0, bucket, prefix) }
+    }
+
+    public func list() async throws -> [ObjectInfo] {
+        var result: [ObjectInfo] = []
+        var after: String?
+        while true {
+            let page = try await store.listObjects(ObjectListRequest(bucket: bucket, prefix: prefix, startAfter: after))
+            for var object in page.objects {
+                object.key = String(object.key.dropFirst(prefix.count))
+                result.append(object)
+            }
+            guard page.isTruncated, let last = page.lastReturned else { return result }
+            after = last
+        }
+    }
+
+    public func head(_ key: String) async throws -> ObjectInfo? {
+        do {
+            var info = try await store.headObject(bucket: bucket, key: prefix + key)
+            info.key = key
+            return info
+        } catch ObjectStoreError.noSuchKey {
+            return nil
+        }
+    }
+
+    public func read(_ key: String) async throws -> Data {
+        try await store.getObject(bucket: bucket, key: prefix + key).body
+    }
+
+    public func write(_ key: String, body: Data, metadata: [String: String]) async throws {
+        try await store.putObject(bucket: bucket, key: prefix + key, body: body, contentType: nil, metadata: metadata)
+    }
+}
