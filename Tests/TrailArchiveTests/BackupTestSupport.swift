@@ -1,0 +1,115 @@
+import AWSWire
+import AsyncHTTPClient
+import Foundation
+import Logging
+import ObjectStorage
+import Synchronization
+import Testing
+import TrailArchive
+
+/// moto server, when the environment names it.
+enum Moto {
+    static let endpoint = ProcessInfo.processInfo.environment["MOTO_ENDPOINT"]
+    static let isRequired = ProcessInfo.processInfo.environment["TRAILKEEPER_REQUIRE_INTEGRATION"] == "1"
+
+    /// Runs `body` with an S3 client on moto; fails when moto is required but not configured.
+    static func withClient(_ body: (S3Client) async throws -> Void) async throws {
+        let endpoint = try #require(Moto.endpoint, "TRAILKEEPER_REQUIRE_INTEGRATION=1 but MOTO_ENDPOINT is not set")
+        try await HTTPClient.withHTTPClient { http in
+            let client = AWSClient(
+                httpClient: http,
+                credentials: SigV4.Credentials(accessKeyID: "AKIAMOTOTEST00000001", secretAccessKey: "moto-secret"),
+                logger: BackupFixtures.logger)
+            try await body(S3Client(client: client, endpoint: endpoint, region: "us-east-1"))
+        }
+    }
+}
+
+enum BackupFixtures {
+    static let logger = Logger(label: "trail.tests", factory: { _ in SwiftLogNoOpLogHandler() })
+    static let now = Date()
+
+    /// A CloudTrail log key dated `daysAgo` days before now.
+    static func key(daysAgo: Int, _ n: Int, kind: String = "CloudTrail") -> String {
+        let date = now.addingTimeInterval(-Double(daysAgo) * 86_400)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        func two(_ v: Int?) -> String { v! < 10 ? "0\(v!)" : "\(v!)" }
+        let (y, m, d) = ("\(c.year!)", two(c.month), two(c.day))
+        let stamp = "\(y)\(m)\(d)T\(two(c.hour))\(two(c.minute))Z"
+        return "AWSLogs/123456789012/\(kind)/us-east-1/\(y)/\(m)/\(d)/123456789012_\(kind)_us-east-1_\(stamp)_f\(n).json.gz"
+    }
+
+    static func body(_ n: Int, size: Int = 300) -> Data {
+        Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ n &* 7) })
+    }
+
+    static func quickOptions(_ threshold: Int = 85, ageFrom: BackupJob.AgeSource = .keyDate) -> BackupJob.Options {
+        BackupJob.Options(thresholdDays: threshold, ageFrom: ageFrom, retryBaseDelay: .milliseconds(1))
+    }
+}
+
+/// A temporary folder.
+struct TemporaryFolder {
+    let path: String
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("tk-archive-" + UUID().uuidString).path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+
+    func write(_ key: String, _ body: Data, modified: Date? = nil) throws {
+        let url = URL(fileURLWithPath: path).appendingPathComponent(key)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try body.write(to: url)
+        if let modified { try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: url.path) }
+    }
+
+    func read(_ key: String) -> Data? {
+        try? Data(contentsOf: URL(fileURLWithPath: path).appendingPathComponent(key))
+    }
+
+    /// Every file's relative path, temporary ones included.
+    func allFiles() -> [String] {
+        let enumerator = FileManager.default.enumerator(atPath: path)
+        var result: [String] = []
+        while let item = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path + "/" + item, isDirectory: &isDirectory), !isDirectory.boolValue {
+                result.append(item)
+            }
+        }
+        return result.sorted()
+    }
+}
+
+/// An ``ObjectStore`` that forwards to another, with hooks to inject failures and deletions.
+struct HookedStore: ObjectStore {
+    let inner: any ObjectStore
+    /// Called after every listing.
+    var afterList: @Sendable () async throws -> Void = {}
+    /// Called before every put; throwing fails the put.
+    var beforePut: @Sendable (String) async throws -> Void = { _ in }
+
+    func createBucket(_ name: String, region: String) async throws { try await inner.createBucket(name, region: region) }
+    func bucket(_ name: String) async throws -> BucketInfo? { try await inner.bucket(name) }
+    func listBuckets() async throws -> [BucketInfo] { try await inner.listBuckets() }
+    func deleteBucket(_ name: String) async throws { try await inner.deleteBucket(name) }
+    func putObject(
+        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String]
+    ) async throws -> ObjectInfo {
+        try await beforePut(key)
+        return try await inner.putObject(bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata)
+    }
+    func getObject(bucket: String, key: String, range: ObjectByteRange?) async throws -> StoredObject {
+        try await inner.getObject(bucket: bucket, key: key, range: range)
+    }
+    func headObject(bucket: String, key: String) async throws -> ObjectInfo { try await inner.headObject(bucket: bucket, key: key) }
+    func deleteObject(bucket: String, key: String) async throws { try await inner.deleteObject(bucket: bucket, key: key) }
+    func listObjects(_ request: ObjectListRequest) async throws -> ObjectListing {
+        let listing = try await inner.listObjects(request)
+        try await afterList()
+        return listing
+    }
+}
