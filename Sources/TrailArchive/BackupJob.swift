@@ -186,9 +186,11 @@ public struct BackupJob: Sendable {
         if options.dryRun { return .wouldCopy(bytes: object.size) }
         if serverSide, let from = source.s3, let to = destination.s3 {
             let etag = Self.unquoted(object.etag)
-            try await from.client.copyObject(
+            let copied = try await from.client.copyObject(
                 sourceBucket: from.bucket, sourceKey: from.prefix + object.key, bucket: to.bucket, key: to.prefix + object.key,
                 metadataDirective: .replace(contentType: nil, metadata: ["trailkeeper-source-etag": etag]))
+            // The copy's MD5 ETag equal to the source's verifies content and size without another request.
+            if !etag.isEmpty, !etag.contains("-"), copied.map(Self.unquoted) == etag { return .copied(bytes: object.size) }
             guard let copy = try await destination.head(object.key) else { throw VerificationError(description: "copy missing") }
             guard copy.size == object.size, etag.isEmpty || etag.contains("-") || copy.etag == etag else {
                 throw VerificationError(description: "server-side copy of \(object.key) does not match its source")
