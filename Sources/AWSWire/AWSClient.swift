@@ -73,6 +73,19 @@ public struct AWSClient: Sendable {
         self.logger = logger
     }
 
+    /// A client signing with the credentials of the user's AWS configuration.
+    ///
+    /// - Throws: ``AWSError`` with code `MissingCredentials` when no credentials are configured.
+    public init(
+        httpClient: HTTPClient, awsConfiguration: AWSConfiguration, configuration: Configuration = Configuration(),
+        logger: Logger
+    ) throws {
+        guard let credentials = awsConfiguration.credentials else {
+            throw AWSError(code: "MissingCredentials", message: "no AWS credentials are configured", status: 0)
+        }
+        self.init(httpClient: httpClient, credentials: credentials, configuration: configuration, logger: logger)
+    }
+
     /// Sends a signed request to `endpoint` and returns the response, whatever its status.
     ///
     /// - Parameters:

@@ -39,16 +39,10 @@ public struct DynamoDBClient: Sendable {
         clientConfiguration: AWSClient.Configuration = .init(),
         logger: Logger
     ) throws {
-        guard let credentials = configuration.credentials else {
-            throw AWSError(code: "MissingCredentials", message: "no AWS credentials are configured", status: 0)
-        }
         self.init(
-            client: AWSClient(
-                httpClient: httpClient,
-                credentials: credentials,
-                configuration: clientConfiguration,
-                logger: logger
-            ),
+            client: try AWSClient(
+                httpClient: httpClient, awsConfiguration: configuration, configuration: clientConfiguration,
+                logger: logger),
             configuration: configuration
         )
     }

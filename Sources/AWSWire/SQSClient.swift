@@ -48,11 +48,8 @@ public struct SQSClient: Sendable {
         clientConfiguration: AWSClient.Configuration = .init(),
         logger: Logger
     ) throws {
-        guard let credentials = configuration.credentials else {
-            throw AWSError(code: "MissingCredentials", message: "no AWS credentials are configured", status: 0)
-        }
-        self.client = AWSClient(
-            httpClient: httpClient, credentials: credentials, configuration: clientConfiguration, logger: logger)
+        self.client = try AWSClient(
+            httpClient: httpClient, awsConfiguration: configuration, configuration: clientConfiguration, logger: logger)
         self.endpoint = configuration.endpoint(for: "SQS") ?? "https://sqs.\(configuration.region).amazonaws.com"
         self.region = configuration.region
     }

@@ -121,11 +121,8 @@ public struct PipelineAssembly: Sendable {
         if aws.endpoint(for: "SQS") != nil {
             return try SQSClient(httpClient: httpClient, configuration: aws, logger: logger)
         }
-        guard let credentials = aws.credentials else {
-            throw AWSError(code: "MissingCredentials", message: "no AWS credentials are configured", status: 0)
-        }
         return try SQSClient(
-            client: AWSClient(httpClient: httpClient, credentials: credentials, logger: logger), queueURL: url,
+            client: AWSClient(httpClient: httpClient, awsConfiguration: aws, logger: logger), queueURL: url,
             region: aws.region)
     }
 
