@@ -29,13 +29,15 @@ public enum SigV4 {
     ///   - region: the region of the credential scope, such as `us-east-1`.
     ///   - service: the signing name, such as `cloudtrail` or `s3`.
     ///   - date: the signing time (whole seconds are used).
+    /// - Returns: the signature (lowercase hex), the seed of a body sent in signed chunks.
+    @discardableResult
     public static func sign(
         _ request: inout SignableRequest,
         credentials: Credentials,
         region: String,
         service: String,
         date: Date
-    ) {
+    ) -> String {
         let amzDate = UTCTime.amzTimestamp(date)
         request.removeHeader("Authorization")
         if request.headerValue("Date") != nil {
@@ -75,6 +77,7 @@ public enum SigV4 {
             "\(algorithm) Credential=\(credentials.accessKeyID)/\(scope), "
                 + "SignedHeaders=\(signedHeaders.joined(separator: ";")), Signature=\(signature)"
         )
+        return signature
     }
 
     /// Query-string authentication (a presigned URL) for `request`, as botocore's `SigV4QueryAuth`.

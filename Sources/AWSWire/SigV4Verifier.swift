@@ -9,6 +9,10 @@ import Foundation
 /// credential scope's date is `X-Amz-Date`'s date; the clock skew (or a presigned URL's expiry);
 /// that `host` is signed; that `x-amz-content-sha256`, unless `UNSIGNED-PAYLOAD` or `STREAMING-…`,
 /// is the hash of the body received; and the signature, compared in constant time.
+///
+/// A request whose body comes in signed chunks (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]`) is
+/// verified here up to its seed signature only: ``VerifiedIdentity/chunkSignatures`` then carries the
+/// chain that the body's reader must check every chunk (and the trailer) against.
 public struct SigV4Verifier: Sendable {
     /// Who signed a request, and for which region and service.
     public struct VerifiedIdentity: Sendable, Hashable {
@@ -20,13 +24,20 @@ public struct SigV4Verifier: Sendable {
         public var service: String
         /// When the request was signed (`X-Amz-Date`).
         public var signedAt: Date
+        /// For a body sent in signed chunks (`x-amz-content-sha256: STREAMING-AWS4-HMAC-SHA256-PAYLOAD`
+        /// or `…-TRAILER`): the chain that verifies each chunk's signature, seeded with the request's.
+        public var chunkSignatures: SigV4ChunkSignatures?
 
         /// An identity from its parts.
-        public init(accessKeyID: String, region: String, service: String, signedAt: Date) {
+        public init(
+            accessKeyID: String, region: String, service: String, signedAt: Date,
+            chunkSignatures: SigV4ChunkSignatures? = nil
+        ) {
             self.accessKeyID = accessKeyID
             self.region = region
             self.service = service
             self.signedAt = signedAt
+            self.chunkSignatures = chunkSignatures
         }
     }
 
@@ -142,11 +153,18 @@ public struct SigV4Verifier: Sendable {
                     + "Consult the service documentation for details."
             )
         }
+        var chunkSignatures: SigV4ChunkSignatures?
+        if payloadHash == SigV4.streamingSignedPayload || payloadHash == SigV4.streamingSignedPayloadTrailer {
+            chunkSignatures = SigV4ChunkSignatures(
+                key: key, amzDate: auth.amzDate, scope: scope, seedSignature: auth.signature,
+                hasTrailer: payloadHash == SigV4.streamingSignedPayloadTrailer)
+        }
         return VerifiedIdentity(
             accessKeyID: auth.accessKeyID,
             region: auth.region,
             service: auth.service,
-            signedAt: auth.signedAt
+            signedAt: auth.signedAt,
+            chunkSignatures: chunkSignatures
         )
     }
 
