@@ -29,18 +29,22 @@ extension S3Client {
         public var serverSideEncryption: ServerSideEncryption?
         /// The storage class (`STANDARD`, `STANDARD_IA`, `GLACIER_IR`, `INTELLIGENT_TIERING`…); `STANDARD` when nil.
         public var storageClass: String?
+        /// The object's tags, sent as `x-amz-tagging`.
+        public var tags: [String: String]
 
         /// Options from their parts; all default to S3's defaults.
         public init(
             contentType: String? = nil,
             metadata: [String: String] = [:],
             serverSideEncryption: ServerSideEncryption? = nil,
-            storageClass: String? = nil
+            storageClass: String? = nil,
+            tags: [String: String] = [:]
         ) {
             self.contentType = contentType
             self.metadata = metadata
             self.serverSideEncryption = serverSideEncryption
             self.storageClass = storageClass
+            self.tags = tags
         }
 
         /// The request headers that carry the options.
@@ -49,6 +53,7 @@ extension S3Client {
             if let contentType { headers.append(("Content-Type", contentType)) }
             headers += serverSideEncryption?.headers ?? []
             if let storageClass { headers.append(("x-amz-storage-class", storageClass)) }
+            if !tags.isEmpty { headers.append(("x-amz-tagging", S3Client.taggingHeader(tags))) }
             return headers
         }
     }

@@ -48,6 +48,8 @@ public struct S3Client: Sendable {
         public var serverSideEncryption: String?
         /// The KMS key of `aws:kms` encryption.
         public var sseKMSKeyID: String?
+        /// How many tags the object has (`x-amz-tagging-count`; S3 omits it for none).
+        public var tagCount: Int
 
         /// A head from its parts.
         public init(
@@ -59,7 +61,8 @@ public struct S3Client: Sendable {
             contentRange: String? = nil,
             storageClass: String? = nil,
             serverSideEncryption: String? = nil,
-            sseKMSKeyID: String? = nil
+            sseKMSKeyID: String? = nil,
+            tagCount: Int = 0
         ) {
             self.contentLength = contentLength
             self.eTag = eTag
@@ -70,6 +73,7 @@ public struct S3Client: Sendable {
             self.storageClass = storageClass
             self.serverSideEncryption = serverSideEncryption
             self.sseKMSKeyID = sseKMSKeyID
+            self.tagCount = tagCount
         }
     }
 
@@ -201,7 +205,8 @@ public struct S3Client: Sendable {
             contentRange: headers.first(name: "Content-Range"),
             storageClass: headers.first(name: "x-amz-storage-class"),
             serverSideEncryption: headers.first(name: "x-amz-server-side-encryption"),
-            sseKMSKeyID: headers.first(name: "x-amz-server-side-encryption-aws-kms-key-id")
+            sseKMSKeyID: headers.first(name: "x-amz-server-side-encryption-aws-kms-key-id"),
+            tagCount: headers.first(name: "x-amz-tagging-count").flatMap { Int($0) } ?? 0
         )
     }
 

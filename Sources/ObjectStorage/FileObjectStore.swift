@@ -126,7 +126,8 @@ public final class FileObjectStore: ObjectStore {
 
     @discardableResult
     public func putObject(
-        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String]
+        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String],
+        tags: [String: String]
     ) async throws -> ObjectInfo {
         try await perform { [self] in
             try requireBucket(bucket)
@@ -135,7 +136,8 @@ public final class FileObjectStore: ObjectStore {
             let (temporary, stamp) = try writeTemporary(body)
             var renamed = false
             defer { if !renamed { _ = try? FileSystem.unlink(temporary) } }
-            let entry = ObjectSidecar.Entry(stamp: stamp, etag: etag, contentType: contentType, metadata: metadata)
+            let entry = ObjectSidecar.Entry(
+                stamp: stamp, etag: etag, contentType: contentType, metadata: metadata, tags: tags)
             try locks.withLock(bucket, key) {
                 // New directories of both trees first: their fsyncs then ride on the sidecar's.
                 guard var unsynced = try makeParents(base: bucketDirectory(bucket), key: key, clearingFiles: false) else {
@@ -154,7 +156,7 @@ public final class FileObjectStore: ObjectStore {
             }
             return ObjectInfo(
                 key: key, size: stamp.size, lastModified: stamp.lastModified, etag: etag, contentType: contentType,
-                metadata: metadata)
+                metadata: metadata, tagCount: tags.count)
         }
     }
 
@@ -296,13 +298,13 @@ public final class FileObjectStore: ObjectStore {
     static func info(key: String, stamp: FileStamp, entry: ObjectSidecar.Entry) -> ObjectInfo {
         ObjectInfo(
             key: key, size: stamp.size, lastModified: stamp.lastModified, etag: entry.etag,
-            contentType: entry.contentType, metadata: entry.metadata)
+            contentType: entry.contentType, metadata: entry.metadata, tagCount: entry.tags.count)
     }
 
     static func info(key: String, stamp: FileStamp, etag: String, latest: ObjectSidecar.Entry?) -> ObjectInfo {
         ObjectInfo(
             key: key, size: stamp.size, lastModified: stamp.lastModified, etag: etag,
-            contentType: latest?.contentType, metadata: latest?.metadata ?? [:])
+            contentType: latest?.contentType, metadata: latest?.metadata ?? [:], tagCount: latest?.tags.count ?? 0)
     }
 
     func readSidecar(_ bucket: String, _ key: String) -> ObjectSidecar? {
@@ -337,9 +339,15 @@ public final class FileObjectStore: ObjectStore {
         {
             entries.append(current)
         }
+        try writeSidecar(ObjectSidecar(entries: entries), bucket: bucket, key: key, syncingFirst: syncingFirst)
+    }
+
+    /// Replaces `key`'s sidecar with `sidecar`, durably (after the directories in `syncingFirst`).
+    /// Called with the key's lock held.
+    func writeSidecar(_ sidecar: ObjectSidecar, bucket: String, key: String, syncingFirst: [String] = []) throws {
         // Buckets made by hand on disk have no metadata directory yet.
         if try FileSystem.makeDirectory(metadataPath + "/" + bucket) { try FileSystem.fsyncDirectory(metadataPath) }
-        let bytes = ObjectSidecar(entries: entries).serialized()
+        let bytes = sidecar.serialized()
         let (temporary, _) = try writeTemporary(Data(bytes))
         var renamed = false
         defer { if !renamed { _ = try? FileSystem.unlink(temporary) } }

@@ -6,10 +6,12 @@ public actor MemoryObjectStore: ObjectStore {
     private struct Entry {
         var info: ObjectInfo
         var body: Data
+        var tags: [String: String] = [:]
     }
 
     private var buckets: [String: BucketInfo] = [:]
     private var objects: [String: [String: Entry]] = [:]
+    private var tagsOfBuckets: [String: [String: String]] = [:]
 
     public init() {}
 
@@ -31,19 +33,21 @@ public actor MemoryObjectStore: ObjectStore {
         guard contents.isEmpty else { throw ObjectStoreError.bucketNotEmpty(name) }
         buckets[name] = nil
         objects[name] = nil
+        tagsOfBuckets[name] = nil
     }
 
     @discardableResult
     public func putObject(
-        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String]
+        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String],
+        tags: [String: String]
     ) async throws -> ObjectInfo {
         guard objects[bucket] != nil else { throw ObjectStoreError.noSuchBucket(bucket) }
         guard !key.isEmpty else { throw ObjectStoreError.invalidKey(key) }
         let etag = Insecure.MD5.hash(data: body).map { String(format: "%02x", $0) }.joined()
         let info = ObjectInfo(
             key: key, size: Int64(body.count), lastModified: Date(), etag: etag, contentType: contentType,
-            metadata: metadata)
-        objects[bucket]![key] = Entry(info: info, body: body)
+            metadata: metadata, tagCount: tags.count)
+        objects[bucket]![key] = Entry(info: info, body: body, tags: tags)
         return info
     }
 
@@ -71,6 +75,38 @@ public actor MemoryObjectStore: ObjectStore {
         let keys = contents.keys.filter { $0.hasPrefix(request.prefix) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         return ObjectListing.page(
             keys: keys, request: request, info: { contents[$0]!.info })
+    }
+
+    // MARK: tags and encryption
+
+    public func objectTags(bucket: String, key: String) async throws -> [String: String] {
+        guard let contents = objects[bucket] else { throw ObjectStoreError.noSuchBucket(bucket) }
+        guard let entry = contents[key] else { throw ObjectStoreError.noSuchKey(bucket: bucket, key: key) }
+        return entry.tags
+    }
+
+    public func setObjectTags(bucket: String, key: String, tags: [String: String]) async throws {
+        guard let contents = objects[bucket] else { throw ObjectStoreError.noSuchBucket(bucket) }
+        guard var entry = contents[key] else { throw ObjectStoreError.noSuchKey(bucket: bucket, key: key) }
+        entry.tags = tags
+        entry.info.tagCount = tags.count
+        objects[bucket]![key] = entry
+    }
+
+    public func bucketTags(_ bucket: String) async throws -> [String: String] {
+        guard buckets[bucket] != nil else { throw ObjectStoreError.noSuchBucket(bucket) }
+        return tagsOfBuckets[bucket] ?? [:]
+    }
+
+    public func setBucketTags(_ bucket: String, tags: [String: String]) async throws {
+        guard buckets[bucket] != nil else { throw ObjectStoreError.noSuchBucket(bucket) }
+        tagsOfBuckets[bucket] = tags.isEmpty ? nil : tags
+    }
+
+    /// Nothing is encrypted in memory.
+    public func bucketEncryption(_ bucket: String) async throws -> BucketEncryption? {
+        guard buckets[bucket] != nil else { throw ObjectStoreError.noSuchBucket(bucket) }
+        return nil
     }
 }
 

@@ -4,7 +4,7 @@
 /// A small text file, readable with any tool and parsed without Foundation's JSON:
 /// ```
 /// trailkeeper-object-metadata 1
-/// inode=1234<TAB>size=6<TAB>mtime=1700000000.000000123<TAB>etag=…<TAB>content-type=text/plain<TAB>meta.foo=bar
+/// inode=1234<TAB>size=6<TAB>mtime=1700000000.000000123<TAB>etag=…<TAB>content-type=text/plain<TAB>meta.foo=bar<TAB>tag.team=audit
 /// ```
 /// One line per version, newest first. Each line describes the data file it was written for
 /// (inode, size, modification time); a line only applies while the data file still has that stamp.
@@ -18,6 +18,8 @@ struct ObjectSidecar: Equatable {
         var etag: String
         var contentType: String?
         var metadata: [String: String]
+        /// The object's tags (`tag.<key>=<value>` fields).
+        var tags: [String: String] = [:]
     }
 
     static let header = "trailkeeper-object-metadata 1"
@@ -57,6 +59,13 @@ struct ObjectSidecar: Equatable {
                 out.append(UInt8(ascii: "="))
                 Self.encode(value, into: &out)
             }
+            for (name, value) in entry.tags.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+                out.append(9)
+                out.append(contentsOf: "tag.".utf8)
+                Self.encode(name, into: &out)
+                out.append(UInt8(ascii: "="))
+                Self.encode(value, into: &out)
+            }
             out.append(10)
         }
         return out
@@ -74,6 +83,7 @@ struct ObjectSidecar: Equatable {
             var etag: String?
             var contentType: String?
             var metadata: [String: String] = [:]
+            var tags: [String: String] = [:]
             for field in line.split(separator: 9, omittingEmptySubsequences: true) {
                 guard let equals = field.firstIndex(of: UInt8(ascii: "=")) else { return nil }
                 let name = field[..<equals]
@@ -91,6 +101,13 @@ struct ObjectSidecar: Equatable {
                 case "content-type": contentType = Self.decode(value)
                 default:
                     let metaPrefix = "meta.".utf8
+                    let tagPrefix = "tag.".utf8
+                    if name.starts(with: tagPrefix) {
+                        guard let key = Self.decode(name.dropFirst(tagPrefix.count)), let decoded = Self.decode(value)
+                        else { return nil }
+                        tags[key] = decoded
+                        continue
+                    }
                     guard name.starts(with: metaPrefix), let key = Self.decode(name.dropFirst(metaPrefix.count)),
                         let decoded = Self.decode(value)
                     else { return nil }
@@ -101,7 +118,7 @@ struct ObjectSidecar: Equatable {
             entries.append(
                 Entry(
                     stamp: FileStamp(inode: inode, size: size, seconds: mtime.0, nanoseconds: mtime.1), etag: etag,
-                    contentType: contentType, metadata: metadata))
+                    contentType: contentType, metadata: metadata, tags: tags))
         }
         self.entries = entries
     }

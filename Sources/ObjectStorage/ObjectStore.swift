@@ -6,7 +6,7 @@ import Foundation
 /// ``S3ObjectStore`` (any S3 API, over AWSWire's `S3Client`) and ``MemoryObjectStore`` (tests). Trail delivery, validate-logs and the S3 REST subset
 /// of the server are written against this protocol only.
 ///
-/// - Important: ``putObject(bucket:key:body:contentType:metadata:)`` returns only after the
+/// - Important: ``putObject(bucket:key:body:contentType:metadata:tags:)`` returns only after the
 ///   object is durable and complete; a reader never sees a partial object.
 public protocol ObjectStore: Sendable {
     /// Creates a bucket. Throws ``ObjectStoreError/bucketAlreadyOwnedByYou(_:)`` when it exists.
@@ -18,11 +18,14 @@ public protocol ObjectStore: Sendable {
     /// Deletes an empty bucket. Throws ``ObjectStoreError/bucketNotEmpty(_:)`` otherwise.
     func deleteBucket(_ name: String) async throws
 
-    /// Stores `body` at `key`, replacing any object there, atomically.
-    /// - Parameter metadata: user metadata, names lowercased without the `x-amz-meta-` prefix.
+    /// Stores `body` at `key` with its tags, replacing any object there (and its tags), atomically.
+    /// - Parameters:
+    ///   - metadata: user metadata, names lowercased without the `x-amz-meta-` prefix.
+    ///   - tags: the object's tags (S3's `x-amz-tagging`); the caller has checked S3's limits.
     @discardableResult
     func putObject(
-        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String]
+        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String],
+        tags: [String: String]
     ) async throws -> ObjectInfo
     /// The object's bytes (all, or the inclusive byte `range`) and its description.
     func getObject(bucket: String, key: String, range: ObjectByteRange?) async throws -> StoredObject
@@ -32,9 +35,28 @@ public protocol ObjectStore: Sendable {
     func deleteObject(bucket: String, key: String) async throws
     /// One page of keys in UTF-8 byte order, as S3 lists them.
     func listObjects(_ request: ObjectListRequest) async throws -> ObjectListing
+
+    /// The object's tags (empty when it has none). Throws ``ObjectStoreError/noSuchKey(bucket:key:)``.
+    func objectTags(bucket: String, key: String) async throws -> [String: String]
+    /// Replaces the object's tags (empty removes them), leaving its bytes and metadata alone.
+    func setObjectTags(bucket: String, key: String, tags: [String: String]) async throws
+    /// The bucket's tags; empty when it has none (S3's `NoSuchTagSet`).
+    func bucketTags(_ bucket: String) async throws -> [String: String]
+    /// Replaces the bucket's tags (empty removes them).
+    func setBucketTags(_ bucket: String, tags: [String: String]) async throws
+    /// How the store encrypts the bucket's objects at rest; nil when it does not.
+    func bucketEncryption(_ bucket: String) async throws -> BucketEncryption?
 }
 
 extension ObjectStore {
+    /// Stores `body` at `key` without tags.
+    @discardableResult
+    public func putObject(
+        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String]
+    ) async throws -> ObjectInfo {
+        try await putObject(bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata, tags: [:])
+    }
+
     /// The whole object.
     public func getObject(bucket: String, key: String) async throws -> StoredObject {
         try await getObject(bucket: bucket, key: key, range: nil)
@@ -67,10 +89,12 @@ public struct ObjectInfo: Sendable, Hashable {
     public var metadata: [String: String]
     /// `STANDARD` unless the store says otherwise.
     public var storageClass: String
+    /// How many tags the object has (S3's `x-amz-tagging-count`).
+    public var tagCount: Int
 
     public init(
         key: String, size: Int64, lastModified: Date, etag: String, contentType: String? = nil,
-        metadata: [String: String] = [:], storageClass: String = "STANDARD"
+        metadata: [String: String] = [:], storageClass: String = "STANDARD", tagCount: Int = 0
     ) {
         self.key = key
         self.size = size
@@ -79,6 +103,7 @@ public struct ObjectInfo: Sendable, Hashable {
         self.contentType = contentType
         self.metadata = metadata
         self.storageClass = storageClass
+        self.tagCount = tagCount
     }
 }
 

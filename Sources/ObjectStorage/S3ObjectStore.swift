@@ -96,9 +96,10 @@ public struct S3ObjectStore: ObjectStore {
 
     @discardableResult
     public func putObject(
-        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String]
+        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String],
+        tags: [String: String]
     ) async throws -> ObjectInfo {
-        let options = S3Client.PutOptions(contentType: contentType, metadata: metadata)
+        let options = S3Client.PutOptions(contentType: contentType, metadata: metadata, tags: tags)
         let eTag = try await translating(bucket: bucket, key: key) {
             if body.count > configuration.multipartThreshold {
                 return try await client.putObjectMultipart(
@@ -110,7 +111,7 @@ public struct S3ObjectStore: ObjectStore {
         return ObjectInfo(
             key: key, size: Int64(body.count), lastModified: Date(),
             etag: eTag.map(Self.unquoted) ?? Insecure.MD5.hash(data: body).map { String(format: "%02x", $0) }.joined(),
-            contentType: contentType, metadata: metadata)
+            contentType: contentType, metadata: metadata, tagCount: tags.count)
     }
 
     public func getObject(bucket: String, key: String, range: ObjectByteRange?) async throws -> StoredObject {
@@ -167,7 +168,7 @@ public struct S3ObjectStore: ObjectStore {
         ObjectInfo(
             key: key, size: head.contentLength, lastModified: head.lastModified ?? Date(timeIntervalSince1970: 0),
             etag: head.eTag.map(unquoted) ?? "", contentType: head.contentType, metadata: head.metadata,
-            storageClass: head.storageClass ?? "STANDARD")
+            storageClass: head.storageClass ?? "STANDARD", tagCount: head.tagCount)
     }
 
     static func unquoted(_ eTag: String) -> String {

@@ -11,6 +11,7 @@ enum ObjectStoreConformance {
         try await buckets(store, name: prefix + "-buckets")
         try await objects(store, bucket: prefix + "-objects")
         try await listing(store, bucket: prefix + "-listing")
+        try await tagging(store, bucket: prefix + "-tagging")
     }
 
     static func buckets(_ store: some ObjectStore, name: String) async throws {
@@ -123,6 +124,62 @@ enum ObjectStoreConformance {
         #expect(seen == ["Z", "a-c", "a/", "a0", "b", "c d/", "é"])
 
         for key in keys { try await store.deleteObject(bucket: bucket, key: key) }
+        try await store.deleteBucket(bucket)
+    }
+
+    /// Object tags go with the object (set with a put, replaced, removed, gone with an overwrite);
+    /// bucket tags with the bucket.
+    static func tagging(_ store: some ObjectStore, bucket: String) async throws {
+        try await store.createBucket(bucket, region: "us-east-1")
+        #expect(try await store.bucketTags(bucket) == [:])
+        try await store.setBucketTags(bucket, tags: ["team": "audit", "cost center": "42/b"])
+        #expect(try await store.bucketTags(bucket) == ["team": "audit", "cost center": "42/b"])
+        try await store.setBucketTags(bucket, tags: ["team": "security"])
+        #expect(try await store.bucketTags(bucket) == ["team": "security"])
+        try await store.setBucketTags(bucket, tags: [:])
+        #expect(try await store.bucketTags(bucket) == [:])
+        #expect(try await store.bucket(bucket)?.region == "us-east-1")
+
+        let key = "tagged/é y.json"
+        let tags = ["classification": "internal", "retain": "7y", "empty": ""]
+        let put = try await store.putObject(
+            bucket: bucket, key: key, body: Data("{}".utf8), contentType: "application/json", metadata: ["m": "1"],
+            tags: tags)
+        #expect(put.tagCount == 3)
+        #expect(try await store.objectTags(bucket: bucket, key: key) == tags)
+        #expect(try await store.headObject(bucket: bucket, key: key).tagCount == 3)
+        #expect(try await store.getObject(bucket: bucket, key: key).info.tagCount == 3)
+
+        try await store.setObjectTags(bucket: bucket, key: key, tags: ["retain": "10y"])
+        #expect(try await store.objectTags(bucket: bucket, key: key) == ["retain": "10y"])
+        let head = try await store.headObject(bucket: bucket, key: key)
+        #expect(head.tagCount == 1)
+        #expect(head.etag == put.etag)
+        #expect(head.metadata == ["m": "1"])
+        #expect(head.contentType == "application/json")
+
+        try await store.setObjectTags(bucket: bucket, key: key, tags: [:])
+        #expect(try await store.objectTags(bucket: bucket, key: key) == [:])
+        #expect(try await store.headObject(bucket: bucket, key: key).tagCount == 0)
+
+        // A put replaces the tags with its own (none here).
+        try await store.setObjectTags(bucket: bucket, key: key, tags: ["a": "1"])
+        try await store.putObject(bucket: bucket, key: key, body: Data("[]".utf8), contentType: nil, metadata: [:])
+        #expect(try await store.objectTags(bucket: bucket, key: key) == [:])
+
+        await #expect(throws: ObjectStoreError.noSuchKey(bucket: bucket, key: "missing")) {
+            try await store.objectTags(bucket: bucket, key: "missing")
+        }
+        await #expect(throws: ObjectStoreError.noSuchKey(bucket: bucket, key: "missing")) {
+            try await store.setObjectTags(bucket: bucket, key: "missing", tags: ["a": "1"])
+        }
+        await #expect(throws: ObjectStoreError.noSuchKey(bucket: bucket, key: "missing")) {
+            try await store.setObjectTags(bucket: bucket, key: "missing", tags: [:])
+        }
+        await #expect(throws: ObjectStoreError.noSuchBucket(bucket + "-none")) {
+            try await store.bucketTags(bucket + "-none")
+        }
+        try await store.deleteObject(bucket: bucket, key: key)
         try await store.deleteBucket(bucket)
     }
 }

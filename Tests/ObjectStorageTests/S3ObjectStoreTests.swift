@@ -2,6 +2,7 @@ import AWSWire
 import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOHTTP1
 import Testing
 
 @testable import ObjectStorage
@@ -100,6 +101,35 @@ struct S3ObjectStoreTests {
             let tail = try await store.getObject(bucket: bucket, key: "big.json.gz", range: .suffix(length: 5))
             #expect(tail.body == body.suffix(5) && tail.info.size == Int64(body.count))
             try await store.deleteObject(bucket: bucket, key: "big.json.gz")
+            try await store.deleteBucket(bucket)
+        }
+    }
+
+    @Test func tagsAndEncryptionPassThroughToS3() async throws {
+        try await withStore { store in
+            let bucket = Self.uniquePrefix() + "-enc"
+            try await store.createBucket(bucket, region: "us-east-1")
+            #expect(try await store.bucketEncryption(bucket) == nil)
+            let rule =
+                "<ServerSideEncryptionConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Rule>"
+                + "<ApplyServerSideEncryptionByDefault><SSEAlgorithm>aws:kms</SSEAlgorithm><KMSMasterKeyID>alias/trail</KMSMasterKeyID>"
+                + "</ApplyServerSideEncryptionByDefault><BucketKeyEnabled>true</BucketKeyEnabled></Rule></ServerSideEncryptionConfiguration>"
+            let put = try await store.client.client.send(
+                method: .PUT, endpoint: store.client.endpoint, path: "/" + bucket, query: "encryption=",
+                body: Data(rule.utf8), service: "s3", region: "us-east-1")
+            #expect(put.isSuccess)
+            #expect(
+                try await store.bucketEncryption(bucket)
+                    == BucketEncryption(algorithm: "aws:kms", kmsKeyID: "alias/trail", bucketKeyEnabled: true))
+
+            // The tags S3 itself keeps: x-amz-tagging on the put, the tagging API, x-amz-tagging-count.
+            try await store.putObject(
+                bucket: bucket, key: "k", body: Data("x".utf8), contentType: nil, metadata: [:], tags: ["a b": "c+d=e/f"])
+            #expect(try await store.client.objectTagging(bucket: bucket, key: "k") == ["a b": "c+d=e/f"])
+            #expect(try await store.client.headObject(bucket: bucket, key: "k").tagCount == 1)
+            try await store.setBucketTags(bucket, tags: ["team": "audit"])
+            #expect(try await store.client.bucketTagging(bucket) == ["team": "audit"])
+            try await store.deleteObject(bucket: bucket, key: "k")
             try await store.deleteBucket(bucket)
         }
     }

@@ -97,10 +97,11 @@ struct HookedStore: ObjectStore {
     func listBuckets() async throws -> [BucketInfo] { try await inner.listBuckets() }
     func deleteBucket(_ name: String) async throws { try await inner.deleteBucket(name) }
     func putObject(
-        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String]
+        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String], tags: [String: String]
     ) async throws -> ObjectInfo {
         try await beforePut(key)
-        return try await inner.putObject(bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata)
+        return try await inner.putObject(
+            bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata, tags: tags)
     }
     func getObject(bucket: String, key: String, range: ObjectByteRange?) async throws -> StoredObject {
         try await inner.getObject(bucket: bucket, key: key, range: range)
@@ -112,4 +113,13 @@ struct HookedStore: ObjectStore {
         try await afterList()
         return listing
     }
+    func objectTags(bucket: String, key: String) async throws -> [String: String] {
+        try await inner.objectTags(bucket: bucket, key: key)
+    }
+    func setObjectTags(bucket: String, key: String, tags: [String: String]) async throws {
+        try await inner.setObjectTags(bucket: bucket, key: key, tags: tags)
+    }
+    func bucketTags(_ bucket: String) async throws -> [String: String] { try await inner.bucketTags(bucket) }
+    func setBucketTags(_ bucket: String, tags: [String: String]) async throws { try await inner.setBucketTags(bucket, tags: tags) }
+    func bucketEncryption(_ bucket: String) async throws -> BucketEncryption? { try await inner.bucketEncryption(bucket) }
 }

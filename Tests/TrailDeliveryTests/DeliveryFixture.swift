@@ -35,10 +35,13 @@ final class FaultyObjectStore: ObjectStore {
     func bucket(_ name: String) async throws -> BucketInfo? { try await inner.bucket(name) }
     func listBuckets() async throws -> [BucketInfo] { try await inner.listBuckets() }
     func deleteBucket(_ name: String) async throws { try await inner.deleteBucket(name) }
-    func putObject(bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String]) async throws -> ObjectInfo {
+    func putObject(
+        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String], tags: [String: String]
+    ) async throws -> ObjectInfo {
         let m = mode.withLock { $0 }
         if m == .failBefore { throw Injected() }
-        let info = try await inner.putObject(bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata)
+        let info = try await inner.putObject(
+            bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata, tags: tags)
         puts.withLock { $0 += 1 }
         if m == .failAfter { throw Injected() }
         return info
@@ -49,6 +52,15 @@ final class FaultyObjectStore: ObjectStore {
     func headObject(bucket: String, key: String) async throws -> ObjectInfo { try await inner.headObject(bucket: bucket, key: key) }
     func deleteObject(bucket: String, key: String) async throws { try await inner.deleteObject(bucket: bucket, key: key) }
     func listObjects(_ request: ObjectListRequest) async throws -> ObjectListing { try await inner.listObjects(request) }
+    func objectTags(bucket: String, key: String) async throws -> [String: String] {
+        try await inner.objectTags(bucket: bucket, key: key)
+    }
+    func setObjectTags(bucket: String, key: String, tags: [String: String]) async throws {
+        try await inner.setObjectTags(bucket: bucket, key: key, tags: tags)
+    }
+    func bucketTags(_ bucket: String) async throws -> [String: String] { try await inner.bucketTags(bucket) }
+    func setBucketTags(_ bucket: String, tags: [String: String]) async throws { try await inner.setBucketTags(bucket, tags: tags) }
+    func bucketEncryption(_ bucket: String) async throws -> BucketEncryption? { try await inner.bucketEncryption(bucket) }
 }
 
 /// A journal, object store, delivery state and deliverer in a temporary directory.
