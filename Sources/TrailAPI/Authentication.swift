@@ -11,11 +11,17 @@ public struct AuthenticatedCaller: Sendable, Hashable {
     public var region: String
     /// The signing name (`cloudtrail`, `cloudtrail-data`, `s3`, …).
     public var service: String
+    /// For a request whose body comes in signed chunks (S3's `STREAMING-AWS4-HMAC-SHA256-PAYLOAD` and
+    /// `…-TRAILER`): the chain, seeded with the request's verified signature, that the body's chunks
+    /// and trailer must match. It holds the request's scoped signing key (never the secret), and is
+    /// used and dropped by the S3 subset's body reader; every other route refuses such requests.
+    public var chunkSignatures: SigV4ChunkSignatures?
 
-    public init(accessKeyID: String, region: String, service: String) {
+    public init(accessKeyID: String, region: String, service: String, chunkSignatures: SigV4ChunkSignatures? = nil) {
         self.accessKeyID = accessKeyID
         self.region = region
         self.service = service
+        self.chunkSignatures = chunkSignatures
     }
 }
 
@@ -97,6 +103,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
             throw APIError(
                 style: style, status: HTTPResponse.Status(code: error.status),
                 type: style == .s3 ? error.s3Code : error.jsonType, message: error.message)
+        }
+        // Only the S3 subset decodes (and verifies) bodies sent in signed chunks.
+        if context.caller?.chunkSignatures != nil {
+            throw APIError(
+                style: style, status: .badRequest, type: style == .s3 ? "InvalidRequest" : "IncompleteSignatureException",
+                message: "A payload signed chunk by chunk (x-amz-content-sha256: STREAMING-…) is only accepted by the S3 API.")
         }
         return try await next(request, context)
     }

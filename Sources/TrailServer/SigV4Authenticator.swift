@@ -17,7 +17,9 @@ struct SigV4Authenticator: RequestAuthenticator {
             let identity = try verifier.verify(
                 method: request.method, path: request.rawPath, query: request.rawQuery,
                 headers: request.headers.map { ($0.name, $0.value) }, bodySHA256Hex: request.bodySHA256)
-            return AuthenticatedCaller(accessKeyID: identity.accessKeyID, region: identity.region, service: identity.service)
+            return AuthenticatedCaller(
+                accessKeyID: identity.accessKeyID, region: identity.region, service: identity.service,
+                chunkSignatures: identity.chunkSignatures)
         } catch {
             throw AuthenticationFailure(
                 jsonType: error.jsonErrorType, s3Code: error.s3ErrorCode, status: error.httpStatus, message: error.message)

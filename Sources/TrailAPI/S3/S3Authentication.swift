@@ -22,10 +22,14 @@ struct S3Payload {
 ///   with `x-amz-content-sha256` unless that says `UNSIGNED-PAYLOAD` or `STREAMING-…`.
 /// - `STREAMING-UNSIGNED-PAYLOAD-TRAILER` (and any `Content-Encoding: aws-chunked` body whose
 ///   SHA-256 was signed) is decoded, its length checked against `x-amz-decoded-content-length`.
-/// - Signed chunks (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD`, `…-TRAILER`, ECDSA) carry signatures
-///   that the ``RequestAuthenticator`` cannot check, so they are refused: storing an unverified
-///   body would let anyone who can replay a request's headers write any bytes. botocore never
-///   sends them (it signs the body's SHA-256 over http, and uses unsigned trailers over https).
+/// - Signed chunks (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD`, `…-TRAILER`): the authenticator verifies
+///   the seed signature and hands out the chain (``AuthenticatedCaller/chunkSignatures``); every
+///   chunk's `chunk-signature`, and the trailer's `x-amz-trailer-signature`, must then match it
+///   (`SignatureDoesNotMatch` otherwise), before the operation sees any byte. The chain is dropped
+///   from the context afterwards. botocore never sends such bodies (it signs the body's SHA-256
+///   over http, and uses unsigned trailers over https); the AWS SDKs for Java, Go and others do.
+/// - SigV4a's `STREAMING-AWS4-ECDSA-P256-SHA256-…` and unknown `STREAMING-…` values are refused
+///   (`InvalidArgument`), as the ECDSA signature cannot be verified here.
 struct S3Authentication {
     let authenticator: any RequestAuthenticator
 
@@ -41,6 +45,12 @@ struct S3Authentication {
             throw S3Error(.forbidden, "AccessDenied", "Anonymous access is not allowed: sign requests with SigV4.")
         }
         let declaredHash = request.headers[S3Header.contentSHA256]
+        if let declaredHash, declaredHash.hasPrefix("STREAMING-"), !Self.streamingModes.contains(declaredHash) {
+            throw S3Error.invalidArgument(
+                "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, " + Self.streamingModes.joined(separator: ", ")
+                    + " or a valid sha256 value.",
+                name: "x-amz-content-sha256", value: declaredHash)
+        }
         let isChunked =
             declaredHash?.hasPrefix("STREAMING-") == true
             || (request.headers[.contentEncoding] ?? "").split(separator: ",").contains {
@@ -71,10 +81,9 @@ struct S3Authentication {
             throw S3Error(HTTPResponse.Status(code: error.status), error.s3Code, error.message)
         }
         let body = buffer.getData(at: buffer.readerIndex, length: buffer.readableBytes, byteTransferStrategy: .noCopy) ?? Data()
+        let chain = context.caller?.chunkSignatures
+        context.caller?.chunkSignatures = nil
         guard isChunked else { return S3Payload(body: body) }
-        if let declaredHash, declaredHash.hasPrefix("STREAMING-"), declaredHash != "STREAMING-UNSIGNED-PAYLOAD-TRAILER" {
-            throw S3Error.notImplemented("A payload signed chunk by chunk (\(declaredHash))")
-        }
         let expected = request.headers[S3Header.decodedContentLength].flatMap(Int.init)
         guard let decoded = body.withUnsafeBytes({ AWSChunkedBody($0, expectedLength: expected) }) else {
             throw S3Error(.badRequest, "IncompleteBody", "The aws-chunked body could not be decoded.")
@@ -85,8 +94,16 @@ struct S3Authentication {
                 "You did not provide the number of bytes specified by the x-amz-decoded-content-length HTTP header.")
         }
         guard decoded.payload.count <= bodyLimit else { throw Self.tooLarge(bodyLimit) }
+        if declaredHash == SigV4.streamingSignedPayload || declaredHash == SigV4.streamingSignedPayloadTrailer {
+            try Self.verifySignedChunks(decoded, chain: chain)
+        }
         return S3Payload(body: decoded.payload, trailers: decoded.trailers)
     }
+
+    /// The `x-amz-content-sha256` values of bodies sent in chunks that this subset reads.
+    static let streamingModes = [
+        SigV4.streamingUnsignedPayloadTrailer, SigV4.streamingSignedPayload, SigV4.streamingSignedPayloadTrailer,
+    ]
 
     static func tooLarge(_ limit: Int) -> S3Error {
         S3Error(
