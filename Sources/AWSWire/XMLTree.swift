@@ -6,28 +6,34 @@ import FoundationXML
 
 /// A small element tree of an S3 XML document, built with Foundation's `XMLParser`.
 ///
-/// Enough for S3's responses: element names (namespaces ignored), text content, children in order.
-struct XMLTree: Sendable, Equatable {
-    var name: String
-    var text: String
-    var children: [XMLTree]
+/// Enough for S3's documents, answers and request bodies alike: element names (namespaces ignored),
+/// text content, children in order; attributes are not kept.
+public struct XMLTree: Sendable, Equatable {
+    /// The element's local name.
+    public var name: String
+    /// The element's own text (its children's is theirs).
+    public var text: String
+    /// The child elements, in order.
+    public var children: [XMLTree]
 
     /// The first child named `name`.
-    func child(_ name: String) -> XMLTree? {
+    public func child(_ name: String) -> XMLTree? {
         children.first { $0.name == name }
     }
 
     /// Every child named `name`, in order.
-    func children(_ name: String) -> [XMLTree] {
+    public func children(_ name: String) -> [XMLTree] {
         children.filter { $0.name == name }
     }
 
-    struct ParseError: Error {
-        var line: Int
+    /// The document is not well-formed XML.
+    public struct ParseError: Error {
+        /// Where the parser stopped.
+        public var line: Int
     }
 
     /// Parses `data`; external entities are never resolved.
-    static func parse(_ data: Data) throws(ParseError) -> XMLTree {
+    public static func parse(_ data: Data) throws(ParseError) -> XMLTree {
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = true

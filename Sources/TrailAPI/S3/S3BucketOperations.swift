@@ -26,9 +26,14 @@ struct S3Operations: Sendable {
     /// `<Owner><ID>…</ID><DisplayName>…</DisplayName></Owner>`.
     func writeOwner(_ xml: inout S3XML) {
         xml.open("Owner")
+        writeOwnerFields(&xml)
+        xml.close("Owner")
+    }
+
+    /// `<ID>…</ID><DisplayName>…</DisplayName>` of the owner (ListBuckets' `Owner`, ACL grantees).
+    func writeOwnerFields(_ xml: inout S3XML) {
         xml.element("ID", ownerID)
         xml.element("DisplayName", api.identity.accountID)
-        xml.close("Owner")
     }
 }
 
@@ -57,8 +62,14 @@ extension S3Operations {
     }
 
     /// `PUT /bucket` with an optional `CreateBucketConfiguration`: no `LocationConstraint` is us-east-1.
-    func createBucket(_ bucket: String, body: Data) async throws -> Response {
+    /// An ACL header must grant only the owner (``S3AccessControl``), and `x-amz-object-ownership`, if
+    /// given, must be `BucketOwnerEnforced`: the only ownership Trailkeeper's buckets have.
+    func createBucket(_ bucket: String, body: Data, headers: HTTPFields) async throws -> Response {
         let region = try Self.locationConstraint(body) ?? "us-east-1"
+        if let ownership = headers[S3Header.objectOwnership], ownership != S3BucketConfigurations.objectOwnership {
+            throw S3BucketConfigurations.onlyOwnerEnforced()
+        }
+        try accessControl.checkHeaders(headers)
         try await objects.createBucket(bucket, region: region)
         return Response(status: .ok, headers: [.location: "/" + bucket])
     }

@@ -57,6 +57,11 @@ struct S3Error: Error, Sendable {
         S3Error(.methodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.")
     }
 
+    static func malformedXML() -> S3Error {
+        S3Error(
+            .badRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema.")
+    }
+
     static func notImplemented(_ what: String) -> S3Error {
         S3Error(.notImplemented, "NotImplemented", "\(what) is not implemented by Trailkeeper's S3 subset.")
     }
@@ -98,4 +103,7 @@ enum S3Header {
     static let bucketRegion = HTTPField.Name("x-amz-bucket-region")!
     static let storageClass = HTTPField.Name("x-amz-storage-class")!
     static let expires = HTTPField.Name("expires")!
+    static let tagging = HTTPField.Name("x-amz-tagging")!
+    static let taggingCount = HTTPField.Name("x-amz-tagging-count")!
+    static let objectOwnership = HTTPField.Name("x-amz-object-ownership")!
 }

@@ -68,6 +68,9 @@ struct S3Middleware: RouterMiddleware {
         let payload = try await authentication.authenticate(
             &request, context: &context,
             bodyLimit: isObjectPut ? configuration.objectBodyLimit : configuration.controlBodyLimit)
+        if let answer = try await operations.subresource(target, query: query, request: request, payload: payload) {
+            return answer
+        }
         let unsupported = query.unsupportedSubresource
         switch target {
         case .service:
@@ -83,7 +86,7 @@ struct S3Middleware: RouterMiddleware {
                 return try await operations.headBucket(bucket)
             case .put:
                 if let unsupported { throw S3Error.notImplemented(unsupported) }
-                return try await operations.createBucket(bucket, body: payload.body)
+                return try await operations.createBucket(bucket, body: payload.body, headers: request.headers)
             case .delete:
                 if let unsupported { throw S3Error.notImplemented(unsupported) }
                 return try await operations.deleteBucket(bucket)

@@ -18,9 +18,7 @@ extension S3Operations {
         if let part = query["partNumber"], part != "1" {
             throw S3Error(.rangeNotSatisfiable, "InvalidPartNumber", "The requested partnumber is not satisfiable")
         }
-        if let version = query["versionId"], version != "null" {
-            throw S3Error.invalidArgument("Invalid version id specified", name: "versionId", value: version)
-        }
+        try Self.requireCurrentVersion(query)
         let range = Self.byteRange(request.headers[.range])
         let hasConditions = [HTTPField.Name.ifMatch, .ifNoneMatch, .ifModifiedSince, .ifUnmodifiedSince].contains {
             request.headers[$0] != nil
@@ -57,8 +55,9 @@ extension S3Operations {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: stored.body)))
     }
 
-    /// `PUT /bucket/key`: stores the body with `Content-Type` and `x-amz-meta-*` (names lowercased);
-    /// checks `Content-MD5` and any `x-amz-checksum-*` (header or aws-chunked trailer) first.
+    /// `PUT /bucket/key`: stores the body with `Content-Type`, `x-amz-meta-*` (names lowercased) and the
+    /// tags of `x-amz-tagging`; checks `Content-MD5` and any `x-amz-checksum-*` (header or aws-chunked
+    /// trailer) first, and that an ACL header, if any, grants only the owner (``S3AccessControl``).
     func putObject(_ bucket: String, _ key: String, request: Request, payload: S3Payload) async throws -> Response {
         if request.headers[S3Header.copySource] != nil { throw S3Error.notImplemented("CopyObject (x-amz-copy-source)") }
         guard key.utf8.count <= 1024 else { throw S3Error(ObjectStoreError.invalidKey(key)) }
@@ -76,30 +75,9 @@ extension S3Operations {
                 .badRequest, "MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.",
                 details: [("Size", String(metadataSize)), ("MaxSizeAllowed", "2048")])
         }
-        if let md5 = request.headers[S3Header.contentMD5] {
-            guard let expected = Data(base64Encoded: md5), expected.count == Insecure.MD5.byteCount else {
-                throw S3Error(.badRequest, "InvalidDigest", "The Content-MD5 you specified is not valid.")
-            }
-            guard Data(Insecure.MD5.hash(data: payload.body)) == expected else {
-                throw S3Error(.badRequest, "BadDigest", "The Content-MD5 you specified did not match what we received.")
-            }
-        }
-        var echoed = HTTPFields()
-        for algorithm in S3Checksum.allCases {
-            let sent = request.headers[HTTPField.Name(algorithm.headerName)!] ?? payload.trailers[algorithm.headerName]
-            guard let sent else { continue }
-            guard algorithm.digest(payload.body) == sent else {
-                throw S3Error(
-                    .badRequest, "BadDigest",
-                    "The \(algorithm.displayName) you specified did not match the calculated checksum.")
-            }
-            echoed[HTTPField.Name(algorithm.headerName)!] = sent
-        }
-        if let announced = request.headers[S3Header.trailer]?.lowercased(), announced.hasPrefix("x-amz-checksum-"),
-            payload.trailers[announced] == nil
-        {
-            throw S3Error(.badRequest, "MalformedTrailerError", "The request contained trailing data that was not well-formed.")
-        }
+        let echoed = try Self.checkIntegrity(request, payload: payload)
+        try accessControl.checkHeaders(request.headers)
+        let tags = try request.headers[S3Header.tagging].map { try S3TagSet.parse(header: $0, for: .object) } ?? [:]
         if request.headers[.ifNoneMatch] != nil || request.headers[.ifMatch] != nil {
             let current: ObjectInfo?
             do {
@@ -118,7 +96,8 @@ extension S3Operations {
             }
         }
         let info = try await objects.putObject(
-            bucket: bucket, key: key, body: payload.body, contentType: request.headers[.contentType], metadata: metadata)
+            bucket: bucket, key: key, body: payload.body, contentType: request.headers[.contentType], metadata: metadata,
+            tags: tags)
         var headers = echoed
         headers[.eTag] = "\"\(info.etag)\""
         return Response(status: .ok, headers: headers)
@@ -140,6 +119,7 @@ extension S3Operations {
         headers[.contentType] = info.contentType ?? "binary/octet-stream"
         headers[.acceptRanges] = "bytes"
         if info.storageClass != "STANDARD" { headers[S3Header.storageClass] = info.storageClass }
+        if info.tagCount > 0 { headers[S3Header.taggingCount] = String(info.tagCount) }
         for (name, value) in info.metadata.sorted(by: { $0.key < $1.key }) {
             if let field = HTTPField.Name("x-amz-meta-" + name) { headers[field] = value }
         }

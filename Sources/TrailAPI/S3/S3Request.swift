@@ -57,17 +57,10 @@ struct S3Query {
 
     /// Subresources and operations of S3 this subset does not implement, by query name.
     static let unsupported: [String: String] = [
-        "acl": "ACLs", "policy": "Bucket policies", "policyStatus": "Bucket policies", "versioning": "Versioning",
-        "versions": "Object versions", "lifecycle": "Lifecycle configuration", "tagging": "Tagging", "cors": "CORS",
-        "website": "Static websites", "logging": "Server access logging", "notification": "Event notifications",
-        "replication": "Replication", "encryption": "Bucket encryption", "object-lock": "Object Lock",
-        "retention": "Object Lock retention", "legal-hold": "Object Lock legal holds", "uploads": "Multipart uploads",
-        "uploadId": "Multipart uploads", "accelerate": "Transfer acceleration", "requestPayment": "Requester pays",
-        "ownershipControls": "Object ownership", "publicAccessBlock": "Public access blocks",
-        "intelligent-tiering": "Intelligent-Tiering", "inventory": "Inventory", "metrics": "Request metrics",
-        "analytics": "Storage class analytics", "restore": "RestoreObject", "select": "SelectObjectContent",
-        "torrent": "Torrents", "attributes": "GetObjectAttributes", "delete": "DeleteObjects", "session": "CreateSession",
-        "renameObject": "RenameObject", "metadataTable": "Metadata tables",
+        "versioning": "Versioning", "versions": "Object versions", "lifecycle": "Lifecycle configuration",
+        "object-lock": "Object Lock", "retention": "Object Lock retention", "legal-hold": "Object Lock legal holds",
+        "uploads": "Multipart uploads", "uploadId": "Multipart uploads", "attributes": "GetObjectAttributes",
+        "delete": "DeleteObjects",
     ]
 
     /// The first unsupported subresource the query names, as words for an error message.

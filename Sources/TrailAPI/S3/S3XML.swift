@@ -17,6 +17,17 @@ struct S3XML {
     }
 
     mutating func open(_ name: String) { text += "<\(name)>" }
+
+    /// `<name a="v" …>`, with the values escaped.
+    mutating func open(_ name: String, attributes: KeyValuePairs<String, String>) {
+        text += "<\(name)"
+        for (attribute, value) in attributes {
+            text += " \(attribute)=\""
+            Self.escape(value, into: &text)
+            text += "\""
+        }
+        text += ">"
+    }
     mutating func close(_ name: String) { text += "</\(name)>" }
 
     /// `<name>value</name>`, with `value` escaped.
