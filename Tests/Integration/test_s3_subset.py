@@ -3,6 +3,7 @@ import hashlib
 import json
 import os
 import subprocess
+import sys
 import tempfile
 
 import boto3
@@ -10,6 +11,9 @@ import pytest
 import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "tools"))
+import chunk_signed_put  # noqa: E402
 
 
 def s3cli(server, *args, check=True, config=None):
@@ -272,3 +276,153 @@ def test_objects_survive_a_restart_and_other_routes_still_answer(make_server, tm
     finally:
         import shutil
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+# --- ACLs, tagging, configurations, chunk-signed bodies ---
+
+
+def failure(result, code):
+    """Whether an `aws` run failed with S3's error `code`."""
+    return result.returncode != 0 and f"({code})" in result.stderr
+
+
+def test_acls_are_the_owners_full_control(server, bucket, tmp_path):
+    src = write(tmp_path / "f", b"acl body")
+    s3cli(server, "s3api", "put-object", "--bucket", bucket, "--key", "k", "--body", str(src))
+    owner = out(s3cli(server, "s3api", "list-buckets"))["Owner"]
+    for args in (["get-bucket-acl", "--bucket", bucket], ["get-object-acl", "--bucket", bucket, "--key", "k"]):
+        acl = out(s3cli(server, "s3api", *args))
+        assert acl["Owner"] == owner
+        assert acl["Grants"] == [{"Grantee": dict(owner, Type="CanonicalUser"), "Permission": "FULL_CONTROL"}]
+
+    s3cli(server, "s3api", "put-object-acl", "--bucket", bucket, "--key", "k", "--acl", "private")
+    s3cli(server, "s3api", "put-bucket-acl", "--bucket", bucket, "--acl", "private")
+    s3cli(server, "s3api", "put-object-acl", "--bucket", bucket, "--key", "k", "--acl", "bucket-owner-full-control")
+    refused = s3cli(server, "s3api", "put-object-acl", "--bucket", bucket, "--key", "k", "--acl", "public-read",
+                    check=False)
+    assert failure(refused, "AccessControlListNotSupported") and "The bucket does not allow ACLs" in refused.stderr
+    assert failure(s3cli(server, "s3api", "put-bucket-acl", "--bucket", bucket, "--acl", "public-read-write",
+                         check=False), "AccessControlListNotSupported")
+    assert failure(s3cli(server, "s3api", "put-object", "--bucket", bucket, "--key", "public", "--body", str(src),
+                         "--acl", "public-read", check=False), "AccessControlListNotSupported")
+    assert failure(s3cli(server, "s3api", "head-object", "--bucket", bucket, "--key", "public", check=False), "404")
+    ownership = out(s3cli(server, "s3api", "get-bucket-ownership-controls", "--bucket", bucket))
+    assert ownership["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+
+
+def test_object_and_bucket_tagging(server, bucket, tmp_path):
+    src = write(tmp_path / "f", b"tagged")
+    s3cli(server, "s3api", "put-object", "--bucket", bucket, "--key", "t", "--body", str(src),
+          "--tagging", "team=audit&retain=7%20years")
+    tags = out(s3cli(server, "s3api", "get-object-tagging", "--bucket", bucket, "--key", "t"))["TagSet"]
+    assert sorted((t["Key"], t["Value"]) for t in tags) == [("retain", "7 years"), ("team", "audit")]
+    got = out(s3cli(server, "s3api", "get-object", "--bucket", bucket, "--key", "t", str(tmp_path / "back")))
+    assert got["TagCount"] == 2
+
+    s3cli(server, "s3api", "put-object-tagging", "--bucket", bucket, "--key", "t",
+          "--tagging", "TagSet=[{Key=classification,Value=internal}]")
+    tags = out(s3cli(server, "s3api", "get-object-tagging", "--bucket", bucket, "--key", "t"))["TagSet"]
+    assert tags == [{"Key": "classification", "Value": "internal"}]
+    s3cli(server, "s3api", "delete-object-tagging", "--bucket", bucket, "--key", "t")
+    assert out(s3cli(server, "s3api", "get-object-tagging", "--bucket", bucket, "--key", "t"))["TagSet"] == []
+    assert "TagCount" not in out(s3cli(server, "s3api", "get-object", "--bucket", bucket, "--key", "t",
+                                       str(tmp_path / "back")))
+
+    eleven = ",".join(f"{{Key=k{i},Value=v}}" for i in range(11))
+    assert failure(s3cli(server, "s3api", "put-object-tagging", "--bucket", bucket, "--key", "t",
+                         "--tagging", f"TagSet=[{eleven}]", check=False), "BadRequest")
+    assert failure(s3cli(server, "s3api", "put-object-tagging", "--bucket", bucket, "--key", "t",
+                         "--tagging", "TagSet=[{Key=aws:x,Value=v}]", check=False), "InvalidTag")
+
+    assert failure(s3cli(server, "s3api", "get-bucket-tagging", "--bucket", bucket, check=False), "NoSuchTagSet")
+    s3cli(server, "s3api", "put-bucket-tagging", "--bucket", bucket, "--tagging", "TagSet=[{Key=cost,Value=42}]")
+    assert out(s3cli(server, "s3api", "get-bucket-tagging", "--bucket", bucket))["TagSet"] == [
+        {"Key": "cost", "Value": "42"}]
+    # Kept with the bucket's file, next to its region.
+    with open(os.path.join(server.data_dir, "buckets", bucket + ".json")) as f:
+        assert json.load(f)["tags"] == {"cost": "42"}
+    s3cli(server, "s3api", "delete-bucket-tagging", "--bucket", bucket)
+    assert failure(s3cli(server, "s3api", "get-bucket-tagging", "--bucket", bucket, check=False), "NoSuchTagSet")
+
+
+def test_configurations_answer_the_true_state(server, bucket):
+    def fails(code, *args):
+        return failure(s3cli(server, "s3api", *args, "--bucket", bucket, check=False), code)
+
+    assert fails("NoSuchBucketPolicy", "get-bucket-policy")
+    assert fails("NoSuchBucketPolicy", "get-bucket-policy-status")
+    assert fails("NoSuchCORSConfiguration", "get-bucket-cors")
+    assert fails("NoSuchWebsiteConfiguration", "get-bucket-website")
+    assert fails("ReplicationConfigurationNotFoundError", "get-bucket-replication")
+    assert fails("ServerSideEncryptionConfigurationNotFoundError", "get-bucket-encryption")
+    block = out(s3cli(server, "s3api", "get-public-access-block", "--bucket", bucket))
+    assert block["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
+    assert out(s3cli(server, "s3api", "get-bucket-request-payment", "--bucket", bucket))["Payer"] == "BucketOwner"
+    assert out(s3cli(server, "s3api", "get-bucket-logging", "--bucket", bucket)) is None or \
+        "LoggingEnabled" not in out(s3cli(server, "s3api", "get-bucket-logging", "--bucket", bucket))
+    assert "Status" not in (out(s3cli(server, "s3api", "get-bucket-accelerate-configuration", "--bucket", bucket)) or {})
+
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}]})
+    refused = s3cli(server, "s3api", "put-bucket-policy", "--bucket", bucket, "--policy", policy, check=False)
+    assert failure(refused, "InvalidRequest") and "DATA_DIR/credentials" in refused.stderr
+    assert fails("NoSuchBucketPolicy", "get-bucket-policy")
+    s3cli(server, "s3api", "delete-bucket-policy", "--bucket", bucket)
+    s3cli(server, "s3api", "put-public-access-block", "--bucket", bucket, "--public-access-block-configuration",
+          "BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true")
+    assert fails("InvalidRequest", "put-public-access-block", "--public-access-block-configuration",
+                 "BlockPublicAcls=false,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true")
+    assert fails("InvalidRequest", "delete-public-access-block")
+    assert fails("InvalidRequest", "put-bucket-encryption", "--server-side-encryption-configuration",
+                 '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}')
+
+
+def test_chunk_signed_uploads(server, bucket):
+    key, secret = server.credentials()
+    data = os.urandom(200_000)
+
+    def put(name, **options):
+        return chunk_signed_put.put_chunk_signed(server.endpoint, bucket, name, data, key, secret, **options)
+
+    ok = put("plain.bin")
+    assert ok.status_code == 200, ok.text
+    assert ok.headers["ETag"] == '"%s"' % hashlib.md5(data).hexdigest()
+    assert open(os.path.join(server.data_dir, "objects", bucket, "plain.bin"), "rb").read() == data
+    with_trailer = put("trailer.bin", trailer_crc32=True, chunk_size=8192)
+    assert with_trailer.status_code == 200, with_trailer.text
+    assert with_trailer.headers["x-amz-checksum-crc32"] == chunk_signed_put.crc32_base64(data)
+    assert s3client(server).get_object(Bucket=bucket, Key="trailer.bin")["Body"].read() == data
+
+    def flip_second_chunk(body):
+        index = body.index(b"\r\n10000;chunk-signature=") + 2 + len(b"10000;chunk-signature=") + 64 + 2 + 5
+        return body[:index] + bytes([body[index] ^ 1]) + body[index + 1:]
+
+    def change_trailer(body):
+        good = chunk_signed_put.crc32_base64(data).encode()
+        return body.replace(b"x-amz-checksum-crc32:" + good, b"x-amz-checksum-crc32:" + b"A" * len(good))
+
+    for name, response in [
+        ("tampered-chunk", put("tampered-chunk", tamper=flip_second_chunk)),
+        ("tampered-trailer", put("tampered-trailer", trailer_crc32=True, tamper=change_trailer)),
+        ("wrong-secret", chunk_signed_put.put_chunk_signed(server.endpoint, bucket, "wrong-secret", data, key,
+                                                           "x" * 40)),
+    ]:
+        assert response.status_code == 403, (name, response.text)
+        assert "<Code>SignatureDoesNotMatch</Code>" in response.text
+        assert not os.path.exists(os.path.join(server.data_dir, "objects", bucket, name))
+
+
+def test_chunk_signer_reproduces_the_aws_example():
+    """The script's chain is AWS's own (sigv4-streaming, Example: PUT Object)."""
+    import datetime
+    headers, body, seed = chunk_signed_put.signed_chunked_request(
+        "s3.amazonaws.com", "/examplebucket/chunkObject.txt", b"a" * 66560, "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        when=datetime.datetime(2013, 5, 24, tzinfo=datetime.timezone.utc),
+        extra_headers={"x-amz-storage-class": "REDUCED_REDUNDANCY"})
+    assert seed == "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9"
+    assert headers["content-length"] == "66824" and len(body) == 66824
+    assert b"10000;chunk-signature=ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648\r\n" in body
+    assert b"400;chunk-signature=0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497\r\n" in body
+    assert body.endswith(b"0;chunk-signature=b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9\r\n\r\n")
