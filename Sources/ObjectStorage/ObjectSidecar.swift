@@ -52,19 +52,14 @@ struct ObjectSidecar: Equatable {
                 out.append(9)
                 field("content-type", contentType)
             }
-            for (name, value) in entry.metadata.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
-                out.append(9)
-                out.append(contentsOf: "meta.".utf8)
-                Self.encode(name, into: &out)
-                out.append(UInt8(ascii: "="))
-                Self.encode(value, into: &out)
-            }
-            for (name, value) in entry.tags.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
-                out.append(9)
-                out.append(contentsOf: "tag.".utf8)
-                Self.encode(name, into: &out)
-                out.append(UInt8(ascii: "="))
-                Self.encode(value, into: &out)
+            for (prefix, pairs) in [("meta.", entry.metadata), ("tag.", entry.tags)] {
+                for (name, value) in pairs.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+                    out.append(9)
+                    out.append(contentsOf: prefix.utf8)
+                    Self.encode(name, into: &out)
+                    out.append(UInt8(ascii: "="))
+                    Self.encode(value, into: &out)
+                }
             }
             out.append(10)
         }

@@ -6,50 +6,38 @@ import ObjectStorage
 // The subresources of buckets and objects: `?acl`, `?tagging`, and the configurations of
 // ``S3BucketConfigurations``' table.
 extension S3Operations {
-    /// Answers a request that names one of these subresources; nil when it names none.
+    /// Answers a request that names one of these subresources; nil when it names none (and for
+    /// `HEAD`, which is HeadBucket or HeadObject whatever the query).
     func subresource(_ target: S3Target, query: S3Query, request: Request, payload: S3Payload) async throws -> Response? {
         let method = request.method
+        let bucket: String
+        let key: String?
         switch target {
-        case .service:
-            return nil
-        case .bucket(let bucket):
-            if query.contains("acl") {
-                switch method {
-                case .get: return try await getACL(bucket, key: nil, query: query)
-                case .put: return try await putACL(bucket, key: nil, query: query, request: request, payload: payload)
-                default: throw S3Error.methodNotAllowed()
-                }
-            }
-            if query.contains("tagging") {
-                switch method {
-                case .get: return try await getBucketTagging(bucket)
-                case .put: return try await putBucketTagging(bucket, request: request, payload: payload)
-                case .delete: return try await deleteBucketTagging(bucket)
-                default: throw S3Error.methodNotAllowed()
-                }
-            }
-            guard method != .head, let row = S3BucketConfigurations.row(for: query, onObject: false) else { return nil }
-            return try await answer(row, bucket: bucket, key: nil, query: query, request: request, payload: payload)
-        case .object(let bucket, let key):
-            guard method != .head else { return nil }
-            if query.contains("acl") {
-                switch method {
-                case .get: return try await getACL(bucket, key: key, query: query)
-                case .put: return try await putACL(bucket, key: key, query: query, request: request, payload: payload)
-                default: throw S3Error.methodNotAllowed()
-                }
-            }
-            if query.contains("tagging") {
-                switch method {
-                case .get: return try await getObjectTagging(bucket, key, query: query)
-                case .put: return try await putObjectTagging(bucket, key, query: query, request: request, payload: payload)
-                case .delete: return try await deleteObjectTagging(bucket, key, query: query)
-                default: throw S3Error.methodNotAllowed()
-                }
-            }
-            guard let row = S3BucketConfigurations.row(for: query, onObject: true) else { return nil }
-            return try await answer(row, bucket: bucket, key: key, query: query, request: request, payload: payload)
+        case .service: return nil
+        case .bucket(let name): (bucket, key) = (name, nil)
+        case .object(let name, let objectKey): (bucket, key) = (name, objectKey)
         }
+        guard method != .head else { return nil }
+        if query.contains("acl") {
+            switch method {
+            case .get: return try await getACL(bucket, key: key, query: query)
+            case .put: return try await putACL(bucket, key: key, query: query, request: request, payload: payload)
+            default: throw S3Error.methodNotAllowed()
+            }
+        }
+        if query.contains("tagging") {
+            switch (method, key) {
+            case (.get, let key?): return try await getObjectTagging(bucket, key, query: query)
+            case (.put, let key?): return try await putObjectTagging(bucket, key, query: query, request: request, payload: payload)
+            case (.delete, let key?): return try await deleteObjectTagging(bucket, key, query: query)
+            case (.get, nil): return try await getBucketTagging(bucket)
+            case (.put, nil): return try await putBucketTagging(bucket, request: request, payload: payload)
+            case (.delete, nil): return try await deleteBucketTagging(bucket)
+            default: throw S3Error.methodNotAllowed()
+            }
+        }
+        guard let row = S3BucketConfigurations.row(for: query, onObject: key != nil) else { return nil }
+        return try await answer(row, bucket: bucket, key: key, query: query, request: request, payload: payload)
     }
 
     /// One row of the table: its target must exist, a body must match its checksums, then the answer.
