@@ -18,16 +18,19 @@ extension S3Client {
     ///   - metadataDirective: keep or replace the content type and user metadata.
     ///   - storageClass: the copy's storage class (`STANDARD` when nil).
     ///   - serverSideEncryption: the copy's encryption (the bucket's default when nil).
+    ///   - sourceIfMatch: copy only while the source has this ETag (`x-amz-copy-source-if-match`;
+    ///     S3 answers 412 `PreconditionFailed` otherwise).
     /// - Returns: the copy's ETag.
     /// - Throws: ``AWSError`` also when S3 answers 200 with an error document.
     @discardableResult
     public func copyObject(
         sourceBucket: String, sourceKey: String, bucket: String, key: String,
         metadataDirective: MetadataDirective = .copy, storageClass: String? = nil,
-        serverSideEncryption: ServerSideEncryption? = nil
+        serverSideEncryption: ServerSideEncryption? = nil, sourceIfMatch: String? = nil
     ) async throws -> String? {
         var options = PutOptions(serverSideEncryption: serverSideEncryption, storageClass: storageClass)
         var headers = [("x-amz-copy-source", path(sourceBucket, sourceKey))]
+        if let sourceIfMatch { headers.append(("x-amz-copy-source-if-match", "\"\(sourceIfMatch)\"")) }
         switch metadataDirective {
         case .copy:
             headers.append(("x-amz-metadata-directive", "COPY"))

@@ -37,7 +37,8 @@ extension S3Client {
                     key: text(contents.child("Key")?.text ?? ""),
                     size: contents.child("Size").flatMap { Int64($0.text.trimmingCharacters(in: .whitespaces)) } ?? 0,
                     eTag: contents.child("ETag")?.text ?? "",
-                    lastModified: contents.child("LastModified").flatMap { UTCTime.parseISO8601($0.text) }
+                    lastModified: contents.child("LastModified").flatMap { UTCTime.parseISO8601($0.text) },
+                    storageClass: contents.child("StorageClass").map { $0.text.trimmingCharacters(in: .whitespaces) }
                 )
             }
             commonPrefixes = root.children("CommonPrefixes").compactMap { $0.child("Prefix").map { text($0.text) } }

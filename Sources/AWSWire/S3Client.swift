@@ -18,13 +18,16 @@ public struct S3Client: Sendable {
         public var eTag: String
         /// When the object was last modified, if S3 said so in a readable form.
         public var lastModified: Date?
+        /// The storage class the listing names (`STANDARD`, `GLACIER`…), if any.
+        public var storageClass: String?
 
         /// An object from its parts.
-        public init(key: String, size: Int64, eTag: String, lastModified: Date?) {
+        public init(key: String, size: Int64, eTag: String, lastModified: Date?, storageClass: String? = nil) {
             self.key = key
             self.size = size
             self.eTag = eTag
             self.lastModified = lastModified
+            self.storageClass = storageClass
         }
     }
 

@@ -5,7 +5,7 @@ import Foundation
 /// - `20150830T123600Z`: SigV4's `X-Amz-Date` (ISO 8601 basic).
 /// - `Sun, 30 Aug 2015 12:36:00 GMT`: HTTP dates (`Date`, `Last-Modified`), also with `-0000`/`+0000`.
 /// - `2015-08-30T12:36:00.000Z`: S3's XML timestamps (ISO 8601 extended).
-enum UTCTime {
+public enum UTCTime {
     /// The calendar fields of an instant, in UTC.
     struct Fields: Equatable {
         var year: Int
@@ -106,8 +106,17 @@ enum UTCTime {
 
     // MARK: ISO 8601 extended (S3 XML)
 
+    /// `2015-08-30T12:36:00.250Z`, as S3's XML carries timestamps (milliseconds, rounded down).
+    public static func iso8601(_ date: Date) -> String {
+        let milliseconds = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let seconds = milliseconds.floorDivided(by: 1000)
+        let f = fields(of: Date(timeIntervalSince1970: Double(seconds)))
+        return "\(digits(f.year, 4))-\(digits(f.month, 2))-\(digits(f.day, 2))T\(digits(f.hour, 2)):\(digits(f.minute, 2)):"
+            + "\(digits(f.second, 2)).\(digits(milliseconds - seconds * 1000, 3))Z"
+    }
+
     /// Parses `2015-08-30T12:36:00Z` and `2015-08-30T12:36:00.123Z`.
-    static func parseISO8601(_ text: String) -> Date? {
+    public static func parseISO8601(_ text: String) -> Date? {
         let b = Array(text.utf8)
         guard b.count >= 20, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
             b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"), b.last == UInt8(ascii: "Z"),

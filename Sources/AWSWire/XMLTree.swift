@@ -16,6 +16,12 @@ public struct XMLTree: Sendable, Equatable {
     /// The child elements, in order.
     public var children: [XMLTree]
 
+    public init(name: String, text: String, children: [XMLTree]) {
+        self.name = name
+        self.text = text
+        self.children = children
+    }
+
     /// The first child named `name`.
     public func child(_ name: String) -> XMLTree? {
         children.first { $0.name == name }
@@ -30,6 +36,31 @@ public struct XMLTree: Sendable, Equatable {
     public struct ParseError: Error {
         /// Where the parser stopped.
         public var line: Int
+    }
+
+    /// XML text escaping as S3 does it: the five entities, and control characters as character
+    /// references (a raw CR would be read back as LF).
+    public static func escape(_ value: String, into out: inout String) {
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\t", "\n": out.unicodeScalars.append(scalar)
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                out += "&#x\(String(scalar.value, radix: 16, uppercase: true));"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+    }
+
+    /// `value` escaped for XML text.
+    public static func escaped(_ value: String) -> String {
+        var out = ""
+        escape(value, into: &out)
+        return out
     }
 
     /// Parses `data`; external entities are never resolved.

@@ -1,3 +1,4 @@
+import AWSWire
 import Foundation
 
 /// Builds S3's XML documents as text, in one buffer.
@@ -45,23 +46,8 @@ struct S3XML {
     /// The finished document, closing `root`.
     func finished(closing root: String) -> String { text + "</\(root)>" }
 
-    /// XML text escaping as S3 does it: the five entities, and control characters as character
-    /// references (a raw CR would be read back as LF).
-    static func escape(_ value: String, into out: inout String) {
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n": out.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                out += "&#x\(String(scalar.value, radix: 16, uppercase: true));"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-    }
+    /// XML text escaping as S3 does it (``XMLTree/escape(_:into:)``).
+    static func escape(_ value: String, into out: inout String) { XMLTree.escape(value, into: &out) }
 
     static func escape(_ value: String) -> String {
         var out = ""
@@ -102,13 +88,7 @@ enum S3Text {
     }
 
     /// `2024-05-01T10:00:00.250Z`, as listings give `LastModified`.
-    static func iso8601(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
-        let f = fields(seconds)
-        return "\(pad(f.year, 4))-\(pad(f.month, 2))-\(pad(f.day, 2))T\(pad(f.hour, 2)):\(pad(f.minute, 2)):\(pad(f.second, 2))."
-            + "\(pad(milliseconds - seconds * 1000, 3))Z"
-    }
+    static func iso8601(_ date: Date) -> String { UTCTime.iso8601(date) }
 
     /// `Wed, 01 May 2024 10:00:00 GMT`, as `Last-Modified` carries it.
     static func httpDate(_ date: Date) -> String {
