@@ -108,8 +108,17 @@ extension FileObjectStore {
 
     /// The description of a listed file (as HeadObject gives it).
     func describeListed(bucket: String, key: String, path: String) throws -> ObjectInfo? {
-        guard let st = try FileSystem.status(path), FileSystem.kind(of: st) == .file else { return nil }
-        return try describe(key: key, path: path, stamp: FileSystem.stamp(of: st), sidecar: readSidecar(bucket, key), fd: nil)
+        guard var st = try FileSystem.linkStatus(path) else { return nil }
+        var storageClass = StorageClass.standard
+        if FileSystem.isSymbolicLink(st) {
+            storageClass = try tierLocation(ofLinkAt: path, bucket: bucket, key: key)?.storageClass ?? .standard
+            guard let target = try FileSystem.status(path) else { return nil }
+            st = target
+        }
+        guard FileSystem.kind(of: st) == .file else { return nil }
+        var info = try describe(key: key, path: path, stamp: FileSystem.stamp(of: st), sidecar: readSidecar(bucket, key), fd: nil)
+        info.storageClass = storageClass.rawValue
+        return info
     }
 }
 

@@ -19,6 +19,8 @@ import Darwin
 ///   describes.
 /// - `buckets/<bucket>.json` — a bucket's region and creation date.
 /// - `tmp/` — files being written; renamed into place when complete.
+/// - `objects-tiers/<CLASS>/<bucket>/<key>` — the bytes of objects in a storage class other than
+///   STANDARD; their `objects/` entry is a relative symbolic link there (see `FileObjectStore+Tiers.swift`).
 ///
 /// Writes are atomic and durable: the bytes go to a file under `tmp/`, are fsynced, and the file
 /// is renamed over the key, then the directory is fsynced. A reader sees the old object or the new
@@ -117,6 +119,9 @@ public final class FileObjectStore: ObjectStore {
             guard try Self.removeEmptyTree(directory) else { throw ObjectStoreError.bucketNotEmpty(name) }
             try FileSystem.unlink(bucketFile(name))
             try FileSystem.removeTree(metadataPath + "/" + name)
+            for storageClass in StorageClass.allCases where storageClass != .standard {
+                try FileSystem.removeTree(tierBucketDirectory(storageClass, name))
+            }
             try FileSystem.fsyncDirectory(objectsPath)
             try FileSystem.fsyncDirectory(bucketsPath)
         }
@@ -150,9 +155,11 @@ public final class FileObjectStore: ObjectStore {
                 // Buckets made by hand on disk have no metadata directory yet.
                 if try FileSystem.makeDirectory(metadataPath + "/" + bucket) { unsynced.append(metadataPath) }
                 unsynced += try makeParents(base: metadataPath + "/" + bucket, key: key, clearingFiles: true) ?? []
+                let replacedTier = try tierLocation(bucket, key)
                 try installSidecar(bucket: bucket, key: key, newest: entry, syncingFirst: unsynced)
                 try renameIntoPlace(temporary, base: bucketDirectory(bucket), key: key, isData: true)
                 renamed = true
+                if let replacedTier { removeReplacedTierFile(replacedTier, bucket: bucket, key: key) }
             }
             return ObjectInfo(
                 key: key, size: stamp.size, lastModified: stamp.lastModified, etag: etag, contentType: contentType,
@@ -177,9 +184,11 @@ public final class FileObjectStore: ObjectStore {
             guard FileSystem.kind(of: st) == .file else { throw ObjectStoreError.noSuchKey(bucket: bucket, key: key) }
             let stamp = FileSystem.stamp(of: st)
             let sidecar = readSidecar(bucket, key)
+            let storageClass = try tierLocation(bucket, key)?.storageClass ?? .standard
             if let range {
                 guard let resolved = range.resolved(size: stamp.size) else { throw ObjectStoreError.invalidRange }
-                let info = try describe(key: key, path: path, stamp: stamp, sidecar: sidecar, fd: fd)
+                var info = try describe(key: key, path: path, stamp: stamp, sidecar: sidecar, fd: fd)
+                info.storageClass = storageClass.rawValue
                 let body = try Self.read(fd, path: path, offset: resolved.lowerBound, count: Int(resolved.count))
                 return StoredObject(info: info, body: body, range: resolved)
             }
@@ -194,6 +203,7 @@ public final class FileObjectStore: ObjectStore {
                 info = Self.info(key: key, stamp: stamp, etag: etag, latest: sidecar?.entries.first)
             }
             info.size = Int64(body.count)
+            info.storageClass = storageClass.rawValue
             return StoredObject(info: info, body: body)
         }
     }
@@ -206,8 +216,10 @@ public final class FileObjectStore: ObjectStore {
             guard let st = try FileSystem.status(path), FileSystem.kind(of: st) == .file else {
                 throw ObjectStoreError.noSuchKey(bucket: bucket, key: key)
             }
-            return try describe(
+            var info = try describe(
                 key: key, path: path, stamp: FileSystem.stamp(of: st), sidecar: readSidecar(bucket, key), fd: nil)
+            info.storageClass = try tierLocation(bucket, key)?.storageClass.rawValue ?? StorageClass.standard.rawValue
+            return info
         }
     }
 
@@ -218,7 +230,9 @@ public final class FileObjectStore: ObjectStore {
             try locks.withLock(bucket, key) {
                 let data = dataPath(bucket, key)
                 let sidecar = sidecarPath(bucket, key)
+                let replacedTier = try tierLocation(bucket, key)
                 if try FileSystem.unlink(data) { try FileSystem.fsyncDirectory(Self.parent(of: data)) }
+                if let replacedTier { removeReplacedTierFile(replacedTier, bucket: bucket, key: key) }
                 try FileSystem.unlink(sidecar)
                 try Self.removeEmptyParents(of: key, base: bucketDirectory(bucket))
                 try Self.removeEmptyParents(of: key, base: metadataPath + "/" + bucket)
@@ -447,15 +461,19 @@ public final class FileObjectStore: ObjectStore {
         return try FileSystem.removeDirectory(path)
     }
 
+    /// Removes what a crash left under `tmp/` more than `seconds` ago: files by their modification
+    /// time; a transition's entries (``tierTemporaryPrefix``: hard links that keep their data's old
+    /// modification time, symbolic links) by their inode's change time.
     func removeStaleTemporaryFiles(olderThan seconds: Double) throws {
         let cutoff = Date().timeIntervalSince1970 - seconds
         for entry in try FileSystem.entries(temporaryPath) ?? [] {
-            let path = temporaryPath + "/" + String(decoding: entry.name, as: UTF8.self)
-            if let st = try FileSystem.status(path), FileSystem.kind(of: st) == .file,
-                FileSystem.stamp(of: st).lastModified.timeIntervalSince1970 < cutoff
-            {
-                try FileSystem.unlink(path)
-            }
+            let name = String(decoding: entry.name, as: UTF8.self)
+            let path = temporaryPath + "/" + name
+            guard let st = try FileSystem.linkStatus(path), FileSystem.kind(of: st) != .directory else { continue }
+            let time =
+                name.hasPrefix(Self.tierTemporaryPrefix)
+                ? Self.changeTime(st) : FileSystem.stamp(of: st).lastModified.timeIntervalSince1970
+            if time < cutoff { try FileSystem.unlink(path) }
         }
     }
 

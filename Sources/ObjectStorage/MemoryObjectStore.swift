@@ -70,6 +70,18 @@ public actor MemoryObjectStore: ObjectStore {
         objects[bucket]![key] = nil
     }
 
+    @discardableResult
+    public func transitionObject(bucket: String, key: String, to storageClass: StorageClass, ifMatch etag: String?)
+        async throws -> ObjectInfo
+    {
+        guard let contents = objects[bucket] else { throw ObjectStoreError.noSuchBucket(bucket) }
+        guard var entry = contents[key] else { throw ObjectStoreError.noSuchKey(bucket: bucket, key: key) }
+        if let etag, etag != entry.info.etag { throw ObjectStoreError.preconditionFailed }
+        entry.info.storageClass = storageClass.rawValue
+        objects[bucket]![key] = entry
+        return entry.info
+    }
+
     public func listObjects(_ request: ObjectListRequest) async throws -> ObjectListing {
         guard let contents = objects[request.bucket] else { throw ObjectStoreError.noSuchBucket(request.bucket) }
         let keys = contents.keys.filter { $0.hasPrefix(request.prefix) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }

@@ -46,6 +46,19 @@ public protocol ObjectStore: Sendable {
     func setBucketTags(_ bucket: String, tags: [String: String]) async throws
     /// How the store encrypts the bucket's objects at rest; nil when it does not.
     func bucketEncryption(_ bucket: String) async throws -> BucketEncryption?
+
+    /// Moves the object to another storage class, keeping its bytes, ETag, content type, user
+    /// metadata and Last-Modified (what an S3 Lifecycle transition does). A reader sees the object
+    /// throughout, in the old class or the new one.
+    ///
+    /// - Parameter etag: when given, the object must still have this ETag, else
+    ///   ``ObjectStoreError/preconditionFailed``.
+    /// - Returns: the object's description in its new class.
+    /// - Throws: ``ObjectStoreError/noSuchKey(bucket:key:)``; ``ObjectStoreError/invalidObjectState(_:)``
+    ///   when the store cannot move it (an archived object on S3 needs a restore first).
+    @discardableResult
+    func transitionObject(bucket: String, key: String, to storageClass: StorageClass, ifMatch etag: String?) async throws
+        -> ObjectInfo
 }
 
 extension ObjectStore {
@@ -193,6 +206,10 @@ public enum ObjectStoreError: Error, Sendable, Hashable {
     case invalidRange
     /// The object is protected (retention lock) and cannot be changed or removed.
     case accessDenied(String)
+    /// A condition of the request (an expected ETag) did not hold.
+    case preconditionFailed
+    /// The object is in a state that does not allow the operation (S3: archived, not restored).
+    case invalidObjectState(String)
     /// A storage failure (disk full, I/O error), with its description.
     case storage(String)
 
@@ -207,6 +224,8 @@ public enum ObjectStoreError: Error, Sendable, Hashable {
         case .invalidKey(let key): key.utf8.count > 1024 ? "KeyTooLongError" : "InvalidArgument"
         case .invalidRange: "InvalidRange"
         case .accessDenied: "AccessDenied"
+        case .preconditionFailed: "PreconditionFailed"
+        case .invalidObjectState: "InvalidObjectState"
         case .storage: "InternalError"
         }
     }
@@ -218,7 +237,8 @@ public enum ObjectStoreError: Error, Sendable, Hashable {
         case .bucketAlreadyOwnedByYou, .bucketNotEmpty: 409
         case .invalidBucketName, .invalidKey: 400
         case .invalidRange: 416
-        case .accessDenied: 403
+        case .accessDenied, .invalidObjectState: 403
+        case .preconditionFailed: 412
         case .storage: 500
         }
     }

@@ -152,7 +152,8 @@ public struct S3ObjectStore: ObjectStore {
         let objects = page.objects.map { object in
             ObjectInfo(
                 key: object.key, size: object.size, lastModified: object.lastModified ?? Date(timeIntervalSince1970: 0),
-                etag: Self.unquoted(object.eTag))
+                etag: Self.unquoted(object.eTag),
+                storageClass: object.storageClass.flatMap { $0.isEmpty ? nil : $0 } ?? StorageClass.standard.rawValue)
         }
         // A common prefix at or before startAfter was listed on an earlier page (some servers repeat it).
         let prefixes = page.commonPrefixes.filter { prefix in
@@ -219,8 +220,11 @@ public struct S3ObjectStore: ObjectStore {
         case "InvalidBucketName": return .invalidBucketName(bucket)
         case "InvalidRange": return .invalidRange
         case "KeyTooLongError": return .invalidKey(key ?? "")
-        case "AccessDenied", "AllAccessDisabled", "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidObjectState":
+        case "AccessDenied", "AllAccessDisabled", "InvalidAccessKeyId", "SignatureDoesNotMatch":
             return .accessDenied(error.message.isEmpty ? error.code : error.message)
+        case "InvalidObjectState", "ObjectNotInActiveTierError":
+            return .invalidObjectState(error.message.isEmpty ? error.code : error.message)
+        case "PreconditionFailed": return .preconditionFailed
         default: return .storage(error.description)
         }
     }

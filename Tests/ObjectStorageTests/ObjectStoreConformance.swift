@@ -12,6 +12,51 @@ enum ObjectStoreConformance {
         try await objects(store, bucket: prefix + "-objects")
         try await listing(store, bucket: prefix + "-listing")
         try await tagging(store, bucket: prefix + "-tagging")
+        try await storageClasses(store, bucket: prefix + "-classes")
+    }
+
+    /// Transitions keep an object's bytes, ETag, metadata and (as the store reports it) age; a
+    /// put is STANDARD; listings, HEAD and GET name the class.
+    static func storageClasses(_ store: some ObjectStore, bucket: String) async throws {
+        try await store.createBucket(bucket, region: "us-east-1")
+        let body = Data((0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        let key = "AWSLogs/2024/01/02/log file.json.gz"
+        let put = try await store.putObject(bucket: bucket, key: key, body: body, contentType: "application/x-gzip", metadata: ["a": "b"])
+        #expect(try await store.headObject(bucket: bucket, key: key).storageClass == "STANDARD")
+        let moved = try await store.transitionObject(bucket: bucket, key: key, to: .standardIA, ifMatch: put.etag)
+        #expect(moved.storageClass == "STANDARD_IA")
+        for info in [
+            try await store.headObject(bucket: bucket, key: key), try await store.getObject(bucket: bucket, key: key).info,
+            try await store.getObject(bucket: bucket, key: key, range: .closed(first: 10, last: 19)).info,
+        ] {
+            #expect(info.storageClass == "STANDARD_IA")
+            #expect(info.etag == put.etag)
+            #expect(info.metadata["a"] == "b")
+            #expect(info.contentType == "application/x-gzip")
+        }
+        #expect(try await store.getObject(bucket: bucket, key: key).body == body)
+        #expect(try await store.getObject(bucket: bucket, key: key, range: .closed(first: 10, last: 19)).body == body[10...19])
+        let listed = try await store.listObjects(ObjectListRequest(bucket: bucket, prefix: "AWSLogs/"))
+        #expect(listed.objects.map(\.storageClass) == ["STANDARD_IA"])
+        #expect(listed.objects.map(\.etag) == [put.etag])
+        let grouped = try await store.listObjects(ObjectListRequest(bucket: bucket, prefix: "AWSLogs/", delimiter: "/"))
+        #expect(grouped.commonPrefixes == ["AWSLogs/2024/"])
+        await #expect(throws: ObjectStoreError.preconditionFailed) {
+            try await store.transitionObject(bucket: bucket, key: key, to: .glacierInstantRetrieval, ifMatch: "0123456789abcdef0123456789abcdef")
+        }
+        await #expect(throws: ObjectStoreError.noSuchKey(bucket: bucket, key: "missing")) {
+            try await store.transitionObject(bucket: bucket, key: "missing", to: .glacierInstantRetrieval, ifMatch: nil)
+        }
+        try await store.transitionObject(bucket: bucket, key: key, to: .glacierInstantRetrieval, ifMatch: nil)
+        #expect(try await store.headObject(bucket: bucket, key: key).storageClass == "GLACIER_IR")
+        // A put replaces the object with a STANDARD one.
+        try await store.putObject(bucket: bucket, key: key, body: Data("new".utf8), contentType: nil, metadata: [:])
+        let replaced = try await store.getObject(bucket: bucket, key: key)
+        #expect(replaced.info.storageClass == "STANDARD" && replaced.body == Data("new".utf8))
+        try await store.transitionObject(bucket: bucket, key: key, to: .oneZoneIA, ifMatch: nil)
+        try await store.deleteObject(bucket: bucket, key: key)
+        #expect(try await store.listObjects(ObjectListRequest(bucket: bucket)).objects.isEmpty)
+        try await store.deleteBucket(bucket)
     }
 
     static func buckets(_ store: some ObjectStore, name: String) async throws {

@@ -145,4 +145,41 @@ struct S3ObjectStoreTests {
             #expect(found == nil)
         }
     }
+
+    /// A transition is a copy onto itself with `x-amz-storage-class`: moto keeps the content and
+    /// user metadata, and the original Last-Modified rides along in metadata; an archived object
+    /// cannot be copied without a restore.
+    @Test func transitionsAreCopiesOntoThemselves() async throws {
+        try await withStore { store in
+            let bucket = Self.uniquePrefix() + "-tiers"
+            try await store.createBucket(bucket, region: "us-east-1")
+            let body = Data("{\"Records\":[]}".utf8)
+            let put = try await store.putObject(
+                bucket: bucket, key: "a.json", body: body, contentType: "application/json", metadata: ["k": "v"])
+            let original = try await store.headObject(bucket: bucket, key: "a.json")
+            try await Task.sleep(for: .milliseconds(1100))
+            let moved = try await store.transitionObject(bucket: bucket, key: "a.json", to: .standardIA, ifMatch: put.etag)
+            #expect(moved.lastModified == original.lastModified)
+            let head = try await store.headObject(bucket: bucket, key: "a.json")
+            #expect(head.storageClass == "STANDARD_IA" && head.etag == put.etag && head.contentType == "application/json")
+            #expect(head.metadata["k"] == "v")
+            let kept = try #require(head.metadata[S3ObjectStore.originalLastModifiedKey])
+            #expect(UTCTime.parseISO8601(kept).map { abs($0.timeIntervalSince(original.lastModified)) < 0.001 } == true)
+            #expect(head.lastModified > original.lastModified)  // S3's own date moved with the copy
+            try await store.transitionObject(bucket: bucket, key: "a.json", to: .glacier, ifMatch: nil)
+            // The first transition's date stays.
+            #expect(try await store.headObject(bucket: bucket, key: "a.json").metadata[S3ObjectStore.originalLastModifiedKey] == kept)
+            #expect(try await store.listObjects(ObjectListRequest(bucket: bucket)).objects.map(\.storageClass) == ["GLACIER"])
+            await #expect(throws: ObjectStoreError.self) {
+                try await store.transitionObject(bucket: bucket, key: "a.json", to: .deepArchive, ifMatch: nil)
+            }
+            do {
+                try await store.transitionObject(bucket: bucket, key: "a.json", to: .deepArchive, ifMatch: nil)
+            } catch let error as ObjectStoreError {
+                guard case .invalidObjectState = error else { Issue.record("expected invalidObjectState, got \(error)"); return }
+            }
+            try await store.deleteObject(bucket: bucket, key: "a.json")
+            try await store.deleteBucket(bucket)
+        }
+    }
 }

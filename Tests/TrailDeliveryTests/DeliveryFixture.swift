@@ -61,6 +61,11 @@ final class FaultyObjectStore: ObjectStore {
     func bucketTags(_ bucket: String) async throws -> [String: String] { try await inner.bucketTags(bucket) }
     func setBucketTags(_ bucket: String, tags: [String: String]) async throws { try await inner.setBucketTags(bucket, tags: tags) }
     func bucketEncryption(_ bucket: String) async throws -> BucketEncryption? { try await inner.bucketEncryption(bucket) }
+    func transitionObject(bucket: String, key: String, to storageClass: StorageClass, ifMatch etag: String?) async throws
+        -> ObjectInfo
+    {
+        try await inner.transitionObject(bucket: bucket, key: key, to: storageClass, ifMatch: etag)
+    }
 }
 
 /// A journal, object store, delivery state and deliverer in a temporary directory.

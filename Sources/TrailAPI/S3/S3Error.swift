@@ -48,6 +48,10 @@ struct S3Error: Error, Sendable {
             self.init(status, error.s3Code, "The requested range is not satisfiable")
         case .accessDenied(let message):
             self.init(status, error.s3Code, message.isEmpty ? "Access Denied" : message)
+        case .preconditionFailed:
+            self.init(status, error.s3Code, "At least one of the pre-conditions you specified did not hold")
+        case .invalidObjectState(let message):
+            self.init(status, error.s3Code, message)
         case .storage:
             self.init(status, error.s3Code, "We encountered an internal error. Please try again.")
         }
