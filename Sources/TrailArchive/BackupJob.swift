@@ -13,6 +13,14 @@ public struct BackupJob: Sendable {
         case lastModified = "last-modified"
         /// The UTC time in a CloudTrail key (`…_YYYYMMDDTHHmmZ_…`, else the `/YYYY/MM/DD/` folders).
         case keyDate = "key-date"
+
+        /// The object's creation time by this measure; nil for a key without a date.
+        public func date(of object: ObjectInfo) -> Date? {
+            switch self {
+            case .lastModified: object.lastModified
+            case .keyDate: CloudTrailKeyDate.date(in: object.key)
+            }
+        }
     }
 
     /// What to back up and how.
@@ -85,12 +93,7 @@ public struct BackupJob: Sendable {
         let selected = sourceObjects.filter { object in
             guard includes.isEmpty || includes.contains(where: { $0.matches(object.key) }) else { return false }
             guard !excludes.contains(where: { $0.matches(object.key) }) else { return false }
-            let date: Date? =
-                switch options.ageFrom {
-                case .lastModified: object.lastModified
-                case .keyDate: CloudTrailKeyDate.date(in: object.key)
-                }
-            guard let date else { return false }
+            guard let date = options.ageFrom.date(of: object) else { return false }
             return date <= cutoff
         }.sorted { $0.key < $1.key }
         report.selected = selected.count
@@ -141,34 +144,16 @@ public struct BackupJob: Sendable {
     }
 
     func process(_ object: ObjectInfo, existing: ObjectInfo?, serverSide: Bool) async -> Outcome {
-        var attempt = 1
-        while true {
-            do {
-                return try await processOnce(object, listed: existing, trustListing: attempt == 1, serverSide: serverSide)
-            } catch let error where Self.isVanished(error) {
-                return .vanished
-            } catch {
-                guard attempt < options.maxAttempts, Self.isRetryable(error) else { return .failed(String(describing: error)) }
-                logger.debug("retrying", metadata: ["key": "\(object.key)", "attempt": "\(attempt)", "error": "\(error)"])
-                try? await Task.sleep(for: options.retryBaseDelay * (1 << (attempt - 1)))
-                attempt += 1
+        let retry = ArchiveRetry(maxAttempts: options.maxAttempts, baseDelay: options.retryBaseDelay)
+        do {
+            return try await retry.run(key: object.key, logger: logger) { attempt in
+                try await processOnce(object, listed: existing, trustListing: attempt == 1, serverSide: serverSide)
             }
+        } catch let error where ArchiveRetry.isVanished(error) {
+            return .vanished
+        } catch {
+            return .failed(String(describing: error))
         }
-    }
-
-    static func isVanished(_ error: any Error) -> Bool {
-        if let error = error as? ObjectStoreError, case .noSuchKey = error { return true }
-        if let error = error as? AWSError { return error.code == "NoSuchKey" || (error.status == 404 && error.code != "NoSuchBucket") }
-        return false
-    }
-
-    static func isRetryable(_ error: any Error) -> Bool {
-        if let error = error as? AWSError {
-            return error.status >= 500 || error.status == 0 || AWSError.throttlingCodes.contains(error.code)
-        }
-        if case ObjectStoreError.storage = error { return true }
-        if error is VerificationError { return true }
-        return !(error is ObjectStoreError)
     }
 
     struct VerificationError: Error, CustomStringConvertible {

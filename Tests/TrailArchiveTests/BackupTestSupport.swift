@@ -91,6 +91,10 @@ struct HookedStore: ObjectStore {
     var afterList: @Sendable () async throws -> Void = {}
     /// Called before every put; throwing fails the put.
     var beforePut: @Sendable (String) async throws -> Void = { _ in }
+    /// Called before every transition; throwing fails it.
+    var beforeTransition: @Sendable (String) async throws -> Void = { _ in }
+    /// Called before every delete; throwing fails it.
+    var beforeDelete: @Sendable (String) async throws -> Void = { _ in }
 
     func createBucket(_ name: String, region: String) async throws { try await inner.createBucket(name, region: region) }
     func bucket(_ name: String) async throws -> BucketInfo? { try await inner.bucket(name) }
@@ -107,7 +111,10 @@ struct HookedStore: ObjectStore {
         try await inner.getObject(bucket: bucket, key: key, range: range)
     }
     func headObject(bucket: String, key: String) async throws -> ObjectInfo { try await inner.headObject(bucket: bucket, key: key) }
-    func deleteObject(bucket: String, key: String) async throws { try await inner.deleteObject(bucket: bucket, key: key) }
+    func deleteObject(bucket: String, key: String) async throws {
+        try await beforeDelete(key)
+        try await inner.deleteObject(bucket: bucket, key: key)
+    }
     func listObjects(_ request: ObjectListRequest) async throws -> ObjectListing {
         let listing = try await inner.listObjects(request)
         try await afterList()
@@ -122,4 +129,10 @@ struct HookedStore: ObjectStore {
     func bucketTags(_ bucket: String) async throws -> [String: String] { try await inner.bucketTags(bucket) }
     func setBucketTags(_ bucket: String, tags: [String: String]) async throws { try await inner.setBucketTags(bucket, tags: tags) }
     func bucketEncryption(_ bucket: String) async throws -> BucketEncryption? { try await inner.bucketEncryption(bucket) }
+    func transitionObject(bucket: String, key: String, to storageClass: StorageClass, ifMatch etag: String?) async throws
+        -> ObjectInfo
+    {
+        try await beforeTransition(key)
+        return try await inner.transitionObject(bucket: bucket, key: key, to: storageClass, ifMatch: etag)
+    }
 }
