@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "TrailAPI",
             dependencies: [
-                "TrailModel", "TrailStore", "AWSWire", "ObjectStorage", "TrailDelivery",
+                "TrailModel", "TrailStore", "AWSWire", "ObjectStorage", "TrailDelivery", "TrailArchive",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
@@ -109,7 +109,7 @@ let package = Package(
             name: "TrailServer",
             dependencies: [
                 "TrailModel", "TrailStore", "TrailStoreSQLite", "AWSWire", "TrailAPI", "ObjectStorage", "TrailDelivery",
-                "TrailPipeline",
+                "TrailPipeline", "TrailArchive",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,6 +1,7 @@
 import Logging
 import Metrics
 import ObjectStorage
+import TrailArchive
 import TrailDelivery
 import TrailModel
 import TrailStore
@@ -51,12 +52,16 @@ public struct TrailAPIContext: Sendable {
     public var now: @Sendable () -> Int64
     /// Prometheus exposition text for `/metrics`.
     public var metricsText: @Sendable () async -> String
+    /// The buckets' lifecycle configurations set through the S3 subset (`?lifecycle`); without
+    /// one, the subset does not offer that subresource.
+    public var lifecycle: BucketLifecycleStore?
 
     public init(
         store: any EventStore, objects: any ObjectStore, deliverer: TrailDeliverer, identity: ServiceIdentity, authenticator: any RequestAuthenticator,
         configuration: Configuration = .init(), now: @escaping @Sendable () -> Int64,
-        metricsText: @escaping @Sendable () async -> String = { "" }
+        metricsText: @escaping @Sendable () async -> String = { "" }, lifecycle: BucketLifecycleStore? = nil
     ) {
+        self.lifecycle = lifecycle
         self.store = store
         self.objects = objects
         self.deliverer = deliverer

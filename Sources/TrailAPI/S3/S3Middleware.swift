@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import ObjectStorage
+import TrailArchive
 
 /// Answers the requests that no route matched as S3 operations (see ``addS3Routes(to:api:)``).
 struct S3Middleware: RouterMiddleware {
@@ -89,7 +90,10 @@ struct S3Middleware: RouterMiddleware {
                 return try await operations.createBucket(bucket, body: payload.body, headers: request.headers)
             case .delete:
                 if let unsupported { throw S3Error.notImplemented(unsupported) }
-                return try await operations.deleteBucket(bucket)
+                let response = try await operations.deleteBucket(bucket)
+                // A configuration does not outlive its bucket.
+                try? await operations.api.lifecycle?.removeConfiguration(for: bucket)
+                return response
             case .post:
                 if let unsupported { throw S3Error.notImplemented(unsupported) }
                 throw S3Error.methodNotAllowed()

@@ -56,8 +56,9 @@ extension S3Operations {
     }
 
     /// `PUT /bucket/key`: stores the body with `Content-Type`, `x-amz-meta-*` (names lowercased) and the
-    /// tags of `x-amz-tagging`; checks `Content-MD5` and any `x-amz-checksum-*` (header or aws-chunked
-    /// trailer) first, and that an ACL header, if any, grants only the owner (``S3AccessControl``).
+    /// tags of `x-amz-tagging`, in the `x-amz-storage-class` (the store puts it, then transitions it
+    /// there); checks `Content-MD5` and any `x-amz-checksum-*` (header or aws-chunked trailer) first,
+    /// and that an ACL header, if any, grants only the owner (``S3AccessControl``).
     func putObject(_ bucket: String, _ key: String, request: Request, payload: S3Payload) async throws -> Response {
         if request.headers[S3Header.copySource] != nil { throw S3Error.notImplemented("CopyObject (x-amz-copy-source)") }
         guard key.utf8.count <= 1024 else { throw S3Error(ObjectStoreError.invalidKey(key)) }
@@ -75,6 +76,7 @@ extension S3Operations {
                 .badRequest, "MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.",
                 details: [("Size", String(metadataSize)), ("MaxSizeAllowed", "2048")])
         }
+        let storageClass = try Self.storageClass(request)
         let echoed = try Self.checkIntegrity(request, payload: payload)
         try accessControl.checkHeaders(request.headers)
         let tags = try request.headers[S3Header.tagging].map { try S3TagSet.parse(header: $0, for: .object) } ?? [:]
@@ -95,12 +97,27 @@ extension S3Operations {
                 }
             }
         }
-        let info = try await objects.putObject(
+        var info = try await objects.putObject(
             bucket: bucket, key: key, body: payload.body, contentType: request.headers[.contentType], metadata: metadata,
             tags: tags)
+        if storageClass != .standard {
+            info = try await objects.transitionObject(bucket: bucket, key: key, to: storageClass, ifMatch: info.etag)
+        }
         var headers = echoed
         headers[.eTag] = "\"\(info.etag)\""
         return Response(status: .ok, headers: headers)
+    }
+
+    /// The `x-amz-storage-class` of a put (STANDARD when absent); 400 `InvalidStorageClass` for a
+    /// class a general-purpose bucket cannot hold.
+    static func storageClass(_ request: Request) throws -> StorageClass {
+        guard let name = request.headers[S3Header.storageClass] else { return .standard }
+        guard let storageClass = StorageClass(rawValue: name) else {
+            throw S3Error(
+                .badRequest, "InvalidStorageClass", "The storage class you specified is not valid",
+                details: [("StorageClassRequested", name)])
+        }
+        return storageClass
     }
 
     /// `DELETE /bucket/key`: 204, whether or not there was such an object.

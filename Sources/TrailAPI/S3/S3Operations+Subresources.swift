@@ -3,7 +3,8 @@ import HTTPTypes
 import Hummingbird
 import ObjectStorage
 
-// The subresources of buckets and objects: `?acl`, `?tagging`, and the configurations of
+// The subresources of buckets and objects: `?acl`, `?tagging`, `?lifecycle` (when the API has a
+// ``TrailArchive/BucketLifecycleStore``), and the configurations of
 // ``S3BucketConfigurations``' table.
 extension S3Operations {
     /// Answers a request that names one of these subresources; nil when it names none (and for
@@ -33,6 +34,14 @@ extension S3Operations {
             case (.get, nil): return try await getBucketTagging(bucket)
             case (.put, nil): return try await putBucketTagging(bucket, request: request, payload: payload)
             case (.delete, nil): return try await deleteBucketTagging(bucket)
+            default: throw S3Error.methodNotAllowed()
+            }
+        }
+        if query.contains("lifecycle"), key == nil, let store = api.lifecycle {
+            switch method {
+            case .put: return try await putBucketLifecycle(bucket, request: request, payload: payload, store: store)
+            case .get: return try await getBucketLifecycle(bucket, store: store)
+            case .delete: return try await deleteBucketLifecycle(bucket, store: store)
             default: throw S3Error.methodNotAllowed()
             }
         }
