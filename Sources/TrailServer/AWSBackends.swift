@@ -47,3 +47,15 @@ enum AWSBackends {
         }
     }
 }
+
+extension ServerConfiguration {
+    /// The store `serve` keeps trail buckets in: the S3 API of `s3-endpoint` when set, else the
+    /// data directory's embedded store.
+    ///
+    /// - Throws: ``ConfigurationError`` when `s3-endpoint` is set but no AWS credentials are configured.
+    public func trailObjectStore(logger: Logger) throws -> any ObjectStore {
+        let aws = AWSConfiguration(environment: ProcessInfo.processInfo.environment)
+        if let store = try AWSBackends.objectStore(endpoint: s3Endpoint, aws: aws, logger: logger) { return store }
+        return try FileObjectStore(root: dataDirectory)
+    }
+}

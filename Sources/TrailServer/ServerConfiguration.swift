@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TrailArchive
 import TrailPipeline
 import Yams
 
@@ -22,6 +23,7 @@ import Yams
 /// - `organization-id` | `TRAILKEEPER_ORGANIZATION_ID` | none (`o-…`, enables organization trails)
 /// - `s3-endpoint` | `TRAILKEEPER_S3_ENDPOINT` | none (trail buckets on this S3 API: a URL, or `aws`)
 /// - `sns-endpoint` | `TRAILKEEPER_SNS_ENDPOINT` | none (trail notifications published to SNS: a URL, or `aws`)
+/// - `lifecycle` (YAML only) | — | none (lifecycle rules and their schedule: ``LifecycleSettings``)
 ///
 /// Precedence: command line, then environment, then the YAML file, then defaults.
 public struct ServerConfiguration: Sendable, Hashable {
@@ -48,6 +50,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var snsEndpoint: String?
     /// The event-processing pipeline (rules, findings, alerts), when configured.
     public var pipeline: PipelineSettings?
+    /// Lifecycle rules and their schedule (the `lifecycle:` section), when configured.
+    public var lifecycle: LifecycleSettings?
 
     public init() {}
 
@@ -55,8 +59,11 @@ public struct ServerConfiguration: Sendable, Hashable {
     public static let keys = [
         "host", "port", "data-dir", "account-id", "region", "retention-days", "log-level", "max-record-bytes",
         "durable-commits", "delivery-interval", "digest-interval", "signing-key-rotation", "max-log-file-bytes",
-        "organization-id", "pipeline", "s3-endpoint", "sns-endpoint",
+        "organization-id", "pipeline", "s3-endpoint", "sns-endpoint", "lifecycle",
     ]
+
+    /// The keys that hold a mapping rather than a value.
+    static let sections: Set<String> = ["pipeline", "lifecycle"]
 
     /// Resolves the configuration from its sources.
     ///
@@ -70,6 +77,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     ) throws -> ServerConfiguration {
         var values: [String: String] = [:]
         var pipelineSection: [String: Any]?
+        var lifecycleSection: [String: Any]?
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw ConfigurationError("cannot read the configuration file \(file)")
@@ -95,11 +103,18 @@ public struct ServerConfiguration: Sendable, Hashable {
                         pipelineSection = section
                         continue
                     }
+                    if key == "lifecycle" {
+                        guard let section = value as? [String: Any] else {
+                            throw ConfigurationError("'lifecycle' must be a mapping (schedule, rules, …)")
+                        }
+                        lifecycleSection = section
+                        continue
+                    }
                     values[key] = "\(value)"
                 }
             }
         }
-        for key in keys where key != "pipeline" {
+        for key in keys where !sections.contains(key) {
             let variable = "TRAILKEEPER_" + key.uppercased().replacingOccurrences(of: "-", with: "_")
             if let v = environment[variable], !v.isEmpty { values[key] = v }
         }
@@ -168,6 +183,13 @@ public struct ServerConfiguration: Sendable, Hashable {
                 c.pipeline = try PipelineSettings(section: pipelineSection)
             } catch {
                 throw ConfigurationError("\(error)")
+            }
+        }
+        if let lifecycleSection {
+            do {
+                c.lifecycle = try LifecycleSettings(section: lifecycleSection)
+            } catch {
+                throw ConfigurationError("lifecycle: \(error)")
             }
         }
         return c

@@ -6,6 +6,7 @@ import Logging
 import ObjectStorage
 import ServiceLifecycle
 import TrailAPI
+import TrailArchive
 import TrailDelivery
 import TrailModel
 import TrailPipeline
@@ -51,12 +52,13 @@ public func buildServiceGroup(
         identity: identity,
         configuration: deliveryConfiguration,
         logger: logger, now: { Int64(Date().timeIntervalSince1970) })
+    let lifecycleStore = BucketLifecycleStore(directory: directory.lifecyclePath)
     let api = TrailAPIContext(
         store: store, objects: trailObjects, deliverer: deliverer, identity: identity, authenticator: SigV4Authenticator(keys: keys),
         configuration: .init(
             retentionDays: configuration.retentionDays, maximumRecordSize: configuration.maximumRecordBytes,
             organizationID: configuration.organizationID),
-        now: { Int64(Date().timeIntervalSince1970) }, metricsText: metricsText)
+        now: { Int64(Date().timeIntervalSince1970) }, metricsText: metricsText, lifecycle: lifecycleStore)
     let host = configuration.host
     let app = Application(
         router: buildRouter(api),
@@ -92,6 +94,12 @@ public func buildServiceGroup(
         }
         services += assembly.services
     }
+    // The lifecycle rules of the `lifecycle:` section and of the S3 API (S3 applies a bucket's
+    // configuration by itself; so does `serve`, daily unless the section says otherwise).
+    services.append(
+        LifecycleService(
+            settings: try configuration.lifecycle ?? LifecycleSettings(schedule: Schedule("rate(1 day)")), store: trailObjects,
+            stored: lifecycleStore, logger: logger))
     if let forwarder = try AWSBackends.notificationForwarder(
         endpoint: configuration.snsEndpoint, environment: ProcessInfo.processInfo.environment, aws: aws,
         deliverer: deliverer, logger: logger)
