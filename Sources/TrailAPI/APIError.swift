@@ -1,3 +1,4 @@
+import AWSWire
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -52,18 +53,5 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 }
 
 enum XMLOut {
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { XMLTree.escaped(s) }
 }

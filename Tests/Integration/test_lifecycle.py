@@ -12,23 +12,10 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from conftest import BIN
+from test_s3_subset import out, s3cli
 
 DAY = 86400
 BIG = 200 * 1024  # above S3's 128 KiB default transition minimum
-
-
-def s3cli(server, *args, check=True):
-    env = server.env()
-    env["AWS_ENDPOINT_URL_S3"] = server.endpoint
-    result = subprocess.run(["aws", "--output", "json"] + list(args), env=env, capture_output=True, text=True,
-                            timeout=180)
-    if check and result.returncode != 0:
-        raise AssertionError(f"aws {' '.join(args)} failed: {result.stderr}")
-    return result
-
-
-def out(result):
-    return json.loads(result.stdout) if result.stdout.strip() else None
 
 
 def s3client(server, validate=True):
