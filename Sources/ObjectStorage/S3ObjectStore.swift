@@ -79,7 +79,11 @@ public struct S3ObjectStore: ObjectStore {
                 if let known = bucket.region {
                     region = known
                 } else {
-                    region = try await client.bucketLocation(bucket.name)
+                    do {
+                        region = try await client.bucketLocation(bucket.name)
+                    } catch let error as AWSError where error.code == "NoSuchBucket" {
+                        continue  // deleted since the listing
+                    }
                 }
                 out.append(
                     BucketInfo(name: bucket.name, creationDate: bucket.creationDate ?? Date(timeIntervalSince1970: 0), region: region))

@@ -165,6 +165,23 @@ import Testing
         #expect(try await inner.headObject(bucket: Self.bucket, key: keys["small"]!).storageClass == "STANDARD")
     }
 
+    @Test func tagFiltersReadTheObjectsTags() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let store = try FileObjectStore(root: folder.path)
+        let keys = try await Self.fill(store)
+        try await store.setObjectTags(bucket: Self.bucket, key: keys["10"]!, tags: ["retention": "short", "team": "a"])
+        try await store.setObjectTags(bucket: Self.bucket, key: keys["100"]!, tags: ["retention": "long"])
+        let short = LifecycleRule(
+            id: "short", filter: .init(prefix: "AWSLogs/", tags: [.init(key: "retention", value: "short")]),
+            expiration: .init(.days(5)))
+        let targets = [LifecycleJob.Target(bucket: Self.bucket, configurations: [LifecycleConfiguration(rules: [short])])]
+        let report = try await Self.job(store, targets: targets).run(now: BackupFixtures.now)
+        #expect(report.actions.map(\.key) == [keys["10"]!])
+        #expect(report.expired == 1)
+        #expect(try await store.objectTags(bucket: Self.bucket, key: keys["100"]!) == ["retention": "long"])
+    }
+
     @Test func storedConfigurationsFollowTheirBucketAndMergeWithConfiguredOnes() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

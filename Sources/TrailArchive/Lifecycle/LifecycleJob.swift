@@ -139,7 +139,16 @@ public struct LifecycleJob: Sendable {
         {
             created = min(created, original)
         }
-        let decision = planner.decision(key: object.key, size: object.size, created: created, storageClass: current, now: now)
+        var tags: [String: String] = [:]
+        if planner.needsTags(forKey: object.key) {
+            do {
+                tags = try await store.objectTags(bucket: bucket, key: object.key)
+            } catch ObjectStoreError.noSuchKey {
+                return nil
+            }
+        }
+        let decision = planner.decision(
+            key: object.key, size: object.size, created: created, storageClass: current, tags: tags, now: now)
         let ageDays = Int((now.timeIntervalSince(created) / 86_400).rounded(.down))
         func action(_ kind: LifecycleReport.Kind, to: StorageClass?, rule: String) -> LifecycleReport.Action {
             LifecycleReport.Action(

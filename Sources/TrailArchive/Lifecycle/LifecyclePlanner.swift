@@ -68,6 +68,11 @@ public struct LifecyclePlanner: Sendable {
     /// Whether a rule filters by object tags (the objects' tags must be read).
     public var needsTags: Bool { enabledRules.contains { !$0.1.filter.tags.isEmpty } }
 
+    /// Whether a rule that filters by tags covers `key` (its tags must be read to decide).
+    public func needsTags(forKey key: String) -> Bool {
+        enabledRules.contains { !$0.1.filter.tags.isEmpty && ($0.1.filter.prefix.map { key.hasPrefix($0) } ?? true) }
+    }
+
     /// The prefixes to list so that every object a rule acting on current objects covers is seen
     /// once: none overlaps another; `[""]` when a rule covers the whole bucket.
     public var listingPrefixes: [String] {
