@@ -25,8 +25,8 @@ def s3client(server, validate=True):
                         config=Config(retries={"max_attempts": 1}, parameter_validation=validate))
 
 
-def trailkeeper(*args, check=True):
-    result = subprocess.run([BIN, "lifecycle"] + list(args), capture_output=True, text=True, timeout=300)
+def trailkeeper(*args, check=True, env=None):
+    result = subprocess.run([BIN, "lifecycle"] + list(args), capture_output=True, text=True, timeout=300, env=env)
     if check and result.returncode != 0:
         raise AssertionError(f"trailkeeper lifecycle {' '.join(args)} exited {result.returncode}: {result.stderr}{result.stdout}")
     return result
@@ -299,3 +299,45 @@ def test_serve_runs_the_lifecycle_section_on_its_schedule(make_server, tmp_path)
     log = open(server.log_path).read()
     assert found == expected, log[-3000:]
     assert "lifecycle report" in log and "lifecycle rules scheduled" in log
+
+
+def test_plan_and_run_on_an_s3_bucket_of_moto(tmp_path):
+    """--source s3://…: transitions are copies onto themselves with x-amz-storage-class; the original
+    Last-Modified rides along; an archived object cannot be copied to another class."""
+    moto = os.environ.get("MOTO_ENDPOINT")
+    if not moto:
+        if os.environ.get("TRAILKEEPER_REQUIRE_INTEGRATION") == "1":
+            pytest.fail("TRAILKEEPER_REQUIRE_INTEGRATION=1 but MOTO_ENDPOINT is not set")
+        pytest.skip("MOTO_ENDPOINT is not set")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_REGION="us-east-1",
+               AWS_ENDPOINT_URL=moto, AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
+    s3 = boto3.client("s3", endpoint_url=moto, region_name="us-east-1", aws_access_key_id="test",
+                      aws_secret_access_key="test")
+    bucket = "tk-lifecycle-" + os.urandom(4).hex()
+    s3.create_bucket(Bucket=bucket)
+    keys = {days: cloudtrail_key(days, days) for days in (10, 100, 400)}
+    for days, key in keys.items():
+        s3.put_object(Bucket=bucket, Key=key, Body=b"x" * BIG, ContentType="application/x-gzip",
+                      Metadata={"days": str(days)})
+    s3.put_object(Bucket=bucket, Key="AWSLogs/archived.json.gz", Body=b"y" * BIG, StorageClass="GLACIER")
+    args = ["--preset", "production", "--source", f"s3://{bucket}", "--age-from", "key-date"]
+    plan = planned(trailkeeper("plan", *args, env=env))
+    assert plan == {keys[100]: "STANDARD -> GLACIER", keys[400]: "STANDARD -> DEEP_ARCHIVE"}
+    before = s3.head_object(Bucket=bucket, Key=keys[400])["LastModified"]
+    run = json.loads(trailkeeper("run", *args, "--json", env=env).stdout)
+    assert run["transitioned"] == 2 and run["failed"] == {}
+    head = s3.head_object(Bucket=bucket, Key=keys[400])
+    assert head["StorageClass"] == "DEEP_ARCHIVE" and head["ContentType"] == "application/x-gzip"
+    assert head["Metadata"]["days"] == "400"
+    kept = datetime.strptime(head["Metadata"]["trailkeeper-last-modified"], "%Y-%m-%dT%H:%M:%S.%fZ")
+    assert abs(kept.replace(tzinfo=timezone.utc) - before).total_seconds() < 1
+    listed = {o["Key"]: o["StorageClass"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]}
+    assert listed[keys[100]] == "GLACIER" and listed[keys[10]] == "STANDARD"
+    # By Last-Modified, 400 days on, every object is due for Deep Archive; S3 copies no archived (GLACIER) object.
+    later = (datetime.now(timezone.utc) + timedelta(days=400)).strftime("%Y-%m-%d")
+    archived = json.loads(trailkeeper("run", "--preset", "production", "--source", f"s3://{bucket}", "--now", later,
+                                      "--json", env=env).stdout)
+    outcomes = {a["key"]: a["outcome"] for a in archived["actions"]}
+    assert outcomes[keys[100]] == "skipped-archived" and outcomes["AWSLogs/archived.json.gz"] == "skipped-archived"
+    assert outcomes[keys[10]] == "done" and archived["failed"] == {}
