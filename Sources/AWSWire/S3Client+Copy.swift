@@ -79,19 +79,20 @@ extension S3Client {
 }
 
 extension S3Client {
-    /// Copies the bytes `range` (inclusive) of an object into part `number` of an upload (`UploadPartCopy`).
+    /// Copies the bytes `range` (inclusive; the whole object when nil) of an object into part
+    /// `number` of an upload (`UploadPartCopy`).
     ///
+    /// - Parameter sourceIfMatch: copy only while the source has this ETag (unquoted).
     /// - Returns: the part's ETag.
     public func uploadPartCopy(
-        sourceBucket: String, sourceKey: String, range: ClosedRange<Int64>, bucket: String, key: String,
-        uploadID: String, number: Int
+        sourceBucket: String, sourceKey: String, range: ClosedRange<Int64>?, bucket: String, key: String,
+        uploadID: String, number: Int, sourceIfMatch: String? = nil
     ) async throws -> String {
+        var headers = [("x-amz-copy-source", path(sourceBucket, sourceKey))]
+        if let range { headers.append(("x-amz-copy-source-range", "bytes=\(range.lowerBound)-\(range.upperBound)")) }
+        if let sourceIfMatch { headers.append(("x-amz-copy-source-if-match", "\"\(sourceIfMatch)\"")) }
         let response = try await send(
-            .PUT, path(bucket, key), query: [("partNumber", String(number)), ("uploadId", uploadID)],
-            headers: [
-                ("x-amz-copy-source", path(sourceBucket, sourceKey)),
-                ("x-amz-copy-source-range", "bytes=\(range.lowerBound)-\(range.upperBound)"),
-            ])
+            .PUT, path(bucket, key), query: [("partNumber", String(number)), ("uploadId", uploadID)], headers: headers)
         guard let eTag = try Self.resultETag(response, expecting: "CopyPartResult") else {
             throw AWSError(code: "MalformedResponse", message: "UploadPartCopy answered without an ETag", status: 200)
         }
