@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
     ],
     targets: [
         // simdjson and libdeflate behind a small C API (Debian: libsimdjson-dev, libdeflate-dev).
@@ -99,6 +100,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -179,7 +181,7 @@ let package = Package(
         ),
         .target(
             name: "TrailTesting",
-            dependencies: ["TrailModel", "TrailStore"]
+            dependencies: ["TrailModel", "TrailStore", "ObjectStorage"]
         ),
         .executableTarget(
             name: "trailkeeper",
@@ -282,7 +284,7 @@ let package = Package(
         .testTarget(
             name: "TrailArchiveTests",
             dependencies: [
-                "TrailArchive", "ObjectStorage", "AWSWire", "TrailModel",
+                "TrailArchive", "ObjectStorage", "AWSWire", "TrailModel", "TrailTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,6 +1,7 @@
 import Crypto
 import Dispatch
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -21,6 +22,8 @@ import Darwin
 /// - `tmp/` — files being written; renamed into place when complete.
 /// - `objects-tiers/<CLASS>/<bucket>/<key>` — the bytes of objects in a storage class other than
 ///   STANDARD; their `objects/` entry is a relative symbolic link there (see `FileObjectStore+Tiers.swift`).
+/// - `tmp/uploads/<upload ID>/` — a multipart upload in progress: its manifest (`upload`) and its
+///   parts (`part-<number>-<md5>`); see `FileObjectStore+Multipart.swift`.
 ///
 /// Writes are atomic and durable: the bytes go to a file under `tmp/`, are fsynced, and the file
 /// is renamed over the key, then the directory is fsynced. A reader sees the old object or the new
@@ -51,14 +54,19 @@ public final class FileObjectStore: ObjectStore {
     let metadataPath: String
     let bucketsPath: String
     let temporaryPath: String
+    let uploadsPath: String
+    /// How long a multipart upload is kept after its last change (creation or a part).
+    public let uploadLifetime: Double
     let locks = KeyLocks()
     let etags = ETagCache()
+    let lastUploadSweep = Mutex<Double>(0)
 
     /// Opens (creating when missing) a store under `root`, and removes temporary files that a crash
-    /// left behind more than an hour ago.
+    /// left behind more than an hour ago and multipart uploads unchanged for `uploadLifetime`
+    /// seconds (7 days by default; also removed while the store runs, at most once an hour).
     ///
     /// - Throws: ``ObjectStoreError/storage(_:)`` when the directories cannot be created.
-    public init(root: String, defaultRegion: String = "us-east-1") throws {
+    public init(root: String, defaultRegion: String = "us-east-1", uploadLifetime: Double = 7 * 86_400) throws {
         let root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
         self.root = root
         self.defaultRegion = defaultRegion
@@ -66,11 +74,14 @@ public final class FileObjectStore: ObjectStore {
         metadataPath = root + "/object-metadata"
         bucketsPath = root + "/buckets"
         temporaryPath = root + "/tmp"
+        uploadsPath = temporaryPath + "/uploads"
+        self.uploadLifetime = uploadLifetime
         try Self.storageErrors {
-            for path in [objectsPath, metadataPath, bucketsPath, temporaryPath] {
+            for path in [objectsPath, metadataPath, bucketsPath, temporaryPath, uploadsPath] {
                 try FileSystem.makeDirectories(path)
             }
             try removeStaleTemporaryFiles(olderThan: 3600)
+            try removeStaleUploads()
         }
     }
 
@@ -122,6 +133,7 @@ public final class FileObjectStore: ObjectStore {
             for storageClass in StorageClass.allCases where storageClass != .standard {
                 try FileSystem.removeTree(tierBucketDirectory(storageClass, name))
             }
+            try removeUploads(ofBucket: name)
             try FileSystem.fsyncDirectory(objectsPath)
             try FileSystem.fsyncDirectory(bucketsPath)
         }
@@ -139,31 +151,9 @@ public final class FileObjectStore: ObjectStore {
             try requireStorable(key)
             let etag = Self.md5Hex(body)
             let (temporary, stamp) = try writeTemporary(body)
-            var renamed = false
-            defer { if !renamed { _ = try? FileSystem.unlink(temporary) } }
             let entry = ObjectSidecar.Entry(
                 stamp: stamp, etag: etag, contentType: contentType, metadata: metadata, tags: tags)
-            try locks.withLock(bucket, key) {
-                // New directories of both trees first: their fsyncs then ride on the sidecar's.
-                guard var unsynced = try makeParents(base: bucketDirectory(bucket), key: key, clearingFiles: false) else {
-                    throw ObjectStoreError.invalidKey(key)
-                }
-                // A directory where the object would go: the key is the prefix of other objects.
-                if let st = try FileSystem.status(dataPath(bucket, key)), FileSystem.kind(of: st) != .file {
-                    throw ObjectStoreError.invalidKey(key)
-                }
-                // Buckets made by hand on disk have no metadata directory yet.
-                if try FileSystem.makeDirectory(metadataPath + "/" + bucket) { unsynced.append(metadataPath) }
-                unsynced += try makeParents(base: metadataPath + "/" + bucket, key: key, clearingFiles: true) ?? []
-                let replacedTier = try tierLocation(bucket, key)
-                try installSidecar(bucket: bucket, key: key, newest: entry, syncingFirst: unsynced)
-                try renameIntoPlace(temporary, base: bucketDirectory(bucket), key: key, isData: true)
-                renamed = true
-                if let replacedTier { removeReplacedTierFile(replacedTier, bucket: bucket, key: key) }
-            }
-            return ObjectInfo(
-                key: key, size: stamp.size, lastModified: stamp.lastModified, etag: etag, contentType: contentType,
-                metadata: metadata, tagCount: tags.count)
+            return try install(temporary, bucket: bucket, key: key, entry: entry)
         }
     }
 
@@ -171,18 +161,8 @@ public final class FileObjectStore: ObjectStore {
         try await perform { [self] in
             try requireBucket(bucket)
             try requireStorable(key)
-            let path = dataPath(bucket, key)
-            let fd: Int32
-            do throws(FileSystemError) {
-                fd = try FileSystem.open(path, O_RDONLY)
-            } catch {
-                guard [ENOENT, ENOTDIR, EISDIR, ENAMETOOLONG].contains(error.code) else { throw error }
-                throw ObjectStoreError.noSuchKey(bucket: bucket, key: key)
-            }
+            let (fd, path, stamp) = try openObjectFile(bucket, key)
             defer { FileSystem.close(fd) }
-            let st = try FileSystem.status(fd, path: path)
-            guard FileSystem.kind(of: st) == .file else { throw ObjectStoreError.noSuchKey(bucket: bucket, key: key) }
-            let stamp = FileSystem.stamp(of: st)
             let sidecar = readSidecar(bucket, key)
             let storageClass = try tierLocation(bucket, key)?.storageClass ?? .standard
             if let range {
@@ -209,18 +189,7 @@ public final class FileObjectStore: ObjectStore {
     }
 
     public func headObject(bucket: String, key: String) async throws -> ObjectInfo {
-        try await perform { [self] in
-            try requireBucket(bucket)
-            try requireStorable(key)
-            let path = dataPath(bucket, key)
-            guard let st = try FileSystem.status(path), FileSystem.kind(of: st) == .file else {
-                throw ObjectStoreError.noSuchKey(bucket: bucket, key: key)
-            }
-            var info = try describe(
-                key: key, path: path, stamp: FileSystem.stamp(of: st), sidecar: readSidecar(bucket, key), fd: nil)
-            info.storageClass = try tierLocation(bucket, key)?.storageClass.rawValue ?? StorageClass.standard.rawValue
-            return info
-        }
+        try await perform { [self] in try describeObject(bucket, key).info }
     }
 
     public func deleteObject(bucket: String, key: String) async throws {
@@ -244,6 +213,27 @@ public final class FileObjectStore: ObjectStore {
         try await perform { [self] in
             try requireBucket(request.bucket)
             return try list(request)
+        }
+    }
+
+    /// Opens the data file of `key` for reading: its descriptor (to close), path and stamp.
+    /// Throws ``ObjectStoreError/noSuchKey(bucket:key:)`` when there is no such file.
+    func openObjectFile(_ bucket: String, _ key: String) throws -> (fd: Int32, path: String, stamp: FileStamp) {
+        let path = dataPath(bucket, key)
+        let fd: Int32
+        do throws(FileSystemError) {
+            fd = try FileSystem.open(path, O_RDONLY)
+        } catch {
+            guard [ENOENT, ENOTDIR, EISDIR, ENAMETOOLONG].contains(error.code) else { throw error }
+            throw ObjectStoreError.noSuchKey(bucket: bucket, key: key)
+        }
+        do {
+            let st = try FileSystem.status(fd, path: path)
+            guard FileSystem.kind(of: st) == .file else { throw ObjectStoreError.noSuchKey(bucket: bucket, key: key) }
+            return (fd, path, FileSystem.stamp(of: st))
+        } catch {
+            FileSystem.close(fd)
+            throw error
         }
     }
 
@@ -282,6 +272,22 @@ public final class FileObjectStore: ObjectStore {
 
     // MARK: describing objects
 
+    /// The object's description, and the sidecar entry written for its data file (nil when the
+    /// file changed on disk or never had one).
+    func describeObject(_ bucket: String, _ key: String) throws -> (info: ObjectInfo, entry: ObjectSidecar.Entry?) {
+        try requireBucket(bucket)
+        try requireStorable(key)
+        let path = dataPath(bucket, key)
+        guard let st = try FileSystem.status(path), FileSystem.kind(of: st) == .file else {
+            throw ObjectStoreError.noSuchKey(bucket: bucket, key: key)
+        }
+        let stamp = FileSystem.stamp(of: st)
+        let sidecar = readSidecar(bucket, key)
+        var info = try describe(key: key, path: path, stamp: stamp, sidecar: sidecar, fd: nil)
+        info.storageClass = try tierLocation(bucket, key)?.storageClass.rawValue ?? StorageClass.standard.rawValue
+        return (info, sidecar?.entry(matching: stamp))
+    }
+
     /// The description of the data file with `stamp`: from the sidecar when it was written for
     /// this very file, else the file's own size, time and MD5 (with the newest metadata).
     func describe(key: String, path: String, stamp: FileStamp, sidecar: ObjectSidecar?, fd: Int32?) throws -> ObjectInfo {
@@ -312,13 +318,15 @@ public final class FileObjectStore: ObjectStore {
     static func info(key: String, stamp: FileStamp, entry: ObjectSidecar.Entry) -> ObjectInfo {
         ObjectInfo(
             key: key, size: stamp.size, lastModified: stamp.lastModified, etag: entry.etag,
-            contentType: entry.contentType, metadata: entry.metadata, tagCount: entry.tags.count)
+            contentType: entry.contentType, metadata: entry.metadata, storageClass: entry.storageClass ?? "STANDARD",
+            tagCount: entry.tags.count)
     }
 
     static func info(key: String, stamp: FileStamp, etag: String, latest: ObjectSidecar.Entry?) -> ObjectInfo {
         ObjectInfo(
             key: key, size: stamp.size, lastModified: stamp.lastModified, etag: etag,
-            contentType: latest?.contentType, metadata: latest?.metadata ?? [:], tagCount: latest?.tags.count ?? 0)
+            contentType: latest?.contentType, metadata: latest?.metadata ?? [:],
+            storageClass: latest?.storageClass ?? "STANDARD", tagCount: latest?.tags.count ?? 0)
     }
 
     func readSidecar(_ bucket: String, _ key: String) -> ObjectSidecar? {
@@ -327,6 +335,33 @@ public final class FileObjectStore: ObjectStore {
     }
 
     // MARK: writing
+
+    /// Installs a complete, fsynced file under `tmp/` as the object `key`, described by `entry`
+    /// (whose stamp is the file's): the sidecar first, then the rename over the key. The
+    /// temporary file is removed when this fails.
+    func install(_ temporary: String, bucket: String, key: String, entry: ObjectSidecar.Entry) throws -> ObjectInfo {
+        var renamed = false
+        defer { if !renamed { _ = try? FileSystem.unlink(temporary) } }
+        try locks.withLock(bucket, key) {
+            // New directories of both trees first: their fsyncs then ride on the sidecar's.
+            guard var unsynced = try makeParents(base: bucketDirectory(bucket), key: key, clearingFiles: false) else {
+                throw ObjectStoreError.invalidKey(key)
+            }
+            // A directory where the object would go: the key is the prefix of other objects.
+            if let st = try FileSystem.status(dataPath(bucket, key)), FileSystem.kind(of: st) != .file {
+                throw ObjectStoreError.invalidKey(key)
+            }
+            // Buckets made by hand on disk have no metadata directory yet.
+            if try FileSystem.makeDirectory(metadataPath + "/" + bucket) { unsynced.append(metadataPath) }
+            unsynced += try makeParents(base: metadataPath + "/" + bucket, key: key, clearingFiles: true) ?? []
+            let replacedTier = try tierLocation(bucket, key)
+            try installSidecar(bucket: bucket, key: key, newest: entry, syncingFirst: unsynced)
+            try renameIntoPlace(temporary, base: bucketDirectory(bucket), key: key, isData: true)
+            renamed = true
+            if let replacedTier { removeReplacedTierFile(replacedTier, bucket: bucket, key: key) }
+        }
+        return Self.info(key: key, stamp: entry.stamp, entry: entry)
+    }
 
     /// Writes `body` to a new file under `tmp/` and fsyncs it; returns its path and stamp.
     func writeTemporary(_ body: Data) throws -> (String, FileStamp) {

@@ -3,15 +3,26 @@ import Foundation
 
 /// An object store in memory, for tests and benchmarks.
 public actor MemoryObjectStore: ObjectStore {
-    private struct Entry {
+    struct Entry {
         var info: ObjectInfo
         var body: Data
         var tags: [String: String] = [:]
+        /// The sizes of the parts of an object completed from a multipart upload.
+        var partSizes: [Int64]?
     }
 
-    private var buckets: [String: BucketInfo] = [:]
-    private var objects: [String: [String: Entry]] = [:]
-    private var tagsOfBuckets: [String: [String: String]] = [:]
+    /// A multipart upload in progress.
+    struct Upload {
+        var bucket: String
+        var upload: MultipartUpload
+        var properties: ObjectProperties
+        var parts: [Int: (part: UploadedPart, body: Data)] = [:]
+    }
+
+    var buckets: [String: BucketInfo] = [:]
+    var objects: [String: [String: Entry]] = [:]
+    var tagsOfBuckets: [String: [String: String]] = [:]
+    var uploads: [String: Upload] = [:]
 
     public init() {}
 
@@ -34,6 +45,7 @@ public actor MemoryObjectStore: ObjectStore {
         buckets[name] = nil
         objects[name] = nil
         tagsOfBuckets[name] = nil
+        uploads = uploads.filter { $0.value.bucket != name }
     }
 
     @discardableResult
@@ -43,7 +55,7 @@ public actor MemoryObjectStore: ObjectStore {
     ) async throws -> ObjectInfo {
         guard objects[bucket] != nil else { throw ObjectStoreError.noSuchBucket(bucket) }
         guard !key.isEmpty else { throw ObjectStoreError.invalidKey(key) }
-        let etag = Insecure.MD5.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        let etag = Self.md5Hex(body)
         let info = ObjectInfo(
             key: key, size: Int64(body.count), lastModified: Date(), etag: etag, contentType: contentType,
             metadata: metadata, tagCount: tags.count)
@@ -80,6 +92,10 @@ public actor MemoryObjectStore: ObjectStore {
         entry.info.storageClass = storageClass.rawValue
         objects[bucket]![key] = entry
         return entry.info
+    }
+
+    static func md5Hex(_ body: Data) -> String {
+        Insecure.MD5.hash(data: body).map { String(format: "%02x", $0) }.joined()
     }
 
     public func listObjects(_ request: ObjectListRequest) async throws -> ObjectListing {
@@ -133,13 +149,7 @@ extension ObjectListing {
         let limit = max(0, request.maxKeys)
         for key in keys {
             if let after = request.startAfter, !after.utf8.lexicographicallyPrecedes(key.utf8) { continue }
-            var common: String?
-            if let d = request.delimiter, !d.isEmpty {
-                let rest = key.dropFirst(request.prefix.count)
-                if let r = rest.range(of: d) {
-                    common = request.prefix + String(rest[..<r.upperBound])
-                }
-            }
+            let common = commonPrefix(of: key, prefix: request.prefix, delimiter: request.delimiter)
             if let common {
                 if common == prefixes.last { continue }
                 if let after = request.startAfter, !after.utf8.lexicographicallyPrecedes(common.utf8) { continue }
@@ -157,5 +167,14 @@ extension ObjectListing {
             }
         }
         return ObjectListing(objects: objects, commonPrefixes: prefixes, isTruncated: truncated, lastReturned: last)
+    }
+
+    /// The common prefix `key` is listed under: `prefix` and what follows it up to and including
+    /// the first `delimiter`; nil without a delimiter there.
+    public static func commonPrefix(of key: String, prefix: String, delimiter: String?) -> String? {
+        guard let delimiter, !delimiter.isEmpty else { return nil }
+        let rest = key.dropFirst(prefix.count)
+        guard let range = rest.range(of: delimiter) else { return nil }
+        return prefix + String(rest[..<range.upperBound])
     }
 }

@@ -6,6 +6,8 @@
 /// trailkeeper-object-metadata 1
 /// inode=1234<TAB>size=6<TAB>mtime=1700000000.000000123<TAB>etag=…<TAB>content-type=text/plain<TAB>meta.foo=bar<TAB>tag.team=audit
 /// ```
+/// An object completed from a multipart upload also has `parts=<size>,<size>,…` (its parts' sizes,
+/// for GetObjectAttributes), and one stored in another class than STANDARD `storage-class=<class>`.
 /// One line per version, newest first. Each line describes the data file it was written for
 /// (inode, size, modification time); a line only applies while the data file still has that stamp.
 /// A put writes the new line *and* the line of the data file it replaces, before it renames the new
@@ -20,6 +22,10 @@ struct ObjectSidecar: Equatable {
         var metadata: [String: String]
         /// The object's tags (`tag.<key>=<value>` fields).
         var tags: [String: String] = [:]
+        /// Nil is `STANDARD`.
+        var storageClass: String? = nil
+        /// The sizes of the parts a multipart upload was completed from, in order; nil otherwise.
+        var partSizes: [Int64]? = nil
     }
 
     static let header = "trailkeeper-object-metadata 1"
@@ -52,6 +58,14 @@ struct ObjectSidecar: Equatable {
                 out.append(9)
                 field("content-type", contentType)
             }
+            if let storageClass = entry.storageClass {
+                out.append(9)
+                field("storage-class", storageClass)
+            }
+            if let partSizes = entry.partSizes {
+                out.append(9)
+                field("parts", partSizes.map(String.init).joined(separator: ","))
+            }
             for (prefix, pairs) in [("meta.", entry.metadata), ("tag.", entry.tags)] {
                 for (name, value) in pairs.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
                     out.append(9)
@@ -79,6 +93,8 @@ struct ObjectSidecar: Equatable {
             var contentType: String?
             var metadata: [String: String] = [:]
             var tags: [String: String] = [:]
+            var storageClass: String?
+            var partSizes: [Int64]?
             for field in line.split(separator: 9, omittingEmptySubsequences: true) {
                 guard let equals = field.firstIndex(of: UInt8(ascii: "=")) else { return nil }
                 let name = field[..<equals]
@@ -94,6 +110,11 @@ struct ObjectSidecar: Equatable {
                     mtime = (s, ns)
                 case "etag": etag = Self.decode(value)
                 case "content-type": contentType = Self.decode(value)
+                case "storage-class": storageClass = Self.decode(value)
+                case "parts":
+                    let sizes = value.split(separator: UInt8(ascii: ",")).map { Int64(String(decoding: $0, as: UTF8.self)) }
+                    guard sizes.allSatisfy({ $0 != nil }) else { return nil }
+                    partSizes = sizes.compactMap { $0 }
                 default:
                     let metaPrefix = "meta.".utf8
                     let tagPrefix = "tag.".utf8
@@ -113,7 +134,8 @@ struct ObjectSidecar: Equatable {
             entries.append(
                 Entry(
                     stamp: FileStamp(inode: inode, size: size, seconds: mtime.0, nanoseconds: mtime.1), etag: etag,
-                    contentType: contentType, metadata: metadata, tags: tags))
+                    contentType: contentType, metadata: metadata, tags: tags, storageClass: storageClass,
+                    partSizes: partSizes))
         }
         self.entries = entries
     }

@@ -59,6 +59,47 @@ public protocol ObjectStore: Sendable {
     @discardableResult
     func transitionObject(bucket: String, key: String, to storageClass: StorageClass, ifMatch etag: String?) async throws
         -> ObjectInfo
+
+    /// Deletes each key as ``deleteObject(bucket:key:)`` does; returns the keys that could not be
+    /// deleted with the reason. Throws only when the whole request fails (no such bucket).
+    func deleteObjects(bucket: String, keys: [String]) async throws -> [String: ObjectStoreError]
+    /// Copies an object within the store, without its bytes passing through the caller; the copy
+    /// is a new object in one piece (its ETag is the MD5 of its bytes).
+    @discardableResult
+    func copyObject(_ request: ObjectCopyRequest) async throws -> ObjectInfo
+    /// The object's description and, when it was completed from parts, its parts.
+    func objectAttributes(bucket: String, key: String) async throws -> ObjectAttributes
+
+    // MARK: multipart uploads (S3's rules: ``MultipartRules``)
+
+    /// Starts an upload of `key`; the properties and storage class (nil: `STANDARD`) apply to the
+    /// completed object.
+    func createMultipartUpload(
+        bucket: String, key: String, properties: ObjectProperties, storageClass: String?
+    ) async throws -> MultipartUpload
+    /// Stores part `partNumber` of an upload, replacing any part of that number.
+    /// Throws ``ObjectStoreError/noSuchUpload(_:)`` when there is no such upload of that key.
+    @discardableResult
+    func uploadPart(bucket: String, key: String, uploadID: String, partNumber: Int, body: Data) async throws
+        -> UploadedPart
+    /// Stores the bytes `range` (inclusive; all when nil) of another object as part `partNumber`.
+    @discardableResult
+    func uploadPartCopy(
+        bucket: String, key: String, uploadID: String, partNumber: Int, source: ObjectCopySource,
+        range: ClosedRange<Int64>?
+    ) async throws -> UploadedPart
+    /// Builds the object from the parts named, in order (see ``MultipartRules/select(_:from:)``),
+    /// installs it as a put does, and ends the upload.
+    @discardableResult
+    func completeMultipartUpload(bucket: String, key: String, uploadID: String, parts: [CompletedPart]) async throws
+        -> ObjectInfo
+    /// Ends an upload and frees its parts.
+    func abortMultipartUpload(bucket: String, key: String, uploadID: String) async throws
+    /// The upload's parts after part number `marker`, at most `maxParts`.
+    func listParts(bucket: String, key: String, uploadID: String, after marker: Int, maxParts: Int) async throws
+        -> PartListing
+    /// One page of the bucket's uploads in progress.
+    func listMultipartUploads(_ request: MultipartUploadListRequest) async throws -> MultipartUploadListing
 }
 
 extension ObjectStore {
@@ -73,6 +114,21 @@ extension ObjectStore {
     /// The whole object.
     public func getObject(bucket: String, key: String) async throws -> StoredObject {
         try await getObject(bucket: bucket, key: key, range: nil)
+    }
+
+    /// One ``deleteObject(bucket:key:)`` per key; a missing bucket fails the whole request.
+    public func deleteObjects(bucket: String, keys: [String]) async throws -> [String: ObjectStoreError] {
+        guard try await self.bucket(bucket) != nil else { throw ObjectStoreError.noSuchBucket(bucket) }
+        var failures: [String: ObjectStoreError] = [:]
+        for key in keys {
+            do {
+                try await deleteObject(bucket: bucket, key: key)
+            } catch let error as ObjectStoreError {
+                if case .noSuchBucket = error { throw error }
+                failures[key] = error
+            }
+        }
+        return failures
     }
 }
 
@@ -212,6 +268,14 @@ public enum ObjectStoreError: Error, Sendable, Hashable {
     case invalidObjectState(String)
     /// A storage failure (disk full, I/O error), with its description.
     case storage(String)
+    /// No upload of that ID (never created, completed, aborted or expired), or not of that key.
+    case noSuchUpload(String)
+    /// A completion names a part that was not uploaded, or with another ETag (nil: no parts).
+    case invalidPart(partNumber: Int?)
+    /// A completion's part numbers are not in ascending order.
+    case invalidPartOrder
+    /// A part other than the last is smaller than ``MultipartRules/minimumPartSize``.
+    case entityTooSmall(partNumber: Int?, size: Int64?)
 
     /// S3's error code for this error.
     public var s3Code: String {
@@ -227,15 +291,19 @@ public enum ObjectStoreError: Error, Sendable, Hashable {
         case .preconditionFailed: "PreconditionFailed"
         case .invalidObjectState: "InvalidObjectState"
         case .storage: "InternalError"
+        case .noSuchUpload: "NoSuchUpload"
+        case .invalidPart: "InvalidPart"
+        case .invalidPartOrder: "InvalidPartOrder"
+        case .entityTooSmall: "EntityTooSmall"
         }
     }
 
     /// The HTTP status S3 answers with.
     public var httpStatus: Int {
         switch self {
-        case .noSuchBucket, .noSuchKey: 404
+        case .noSuchBucket, .noSuchKey, .noSuchUpload: 404
         case .bucketAlreadyOwnedByYou, .bucketNotEmpty: 409
-        case .invalidBucketName, .invalidKey: 400
+        case .invalidBucketName, .invalidKey, .invalidPart, .invalidPartOrder, .entityTooSmall: 400
         case .invalidRange: 416
         case .accessDenied, .invalidObjectState: 403
         case .preconditionFailed: 412

@@ -177,10 +177,7 @@ public struct S3ObjectStore: ObjectStore {
     }
 
     static func unquoted(_ eTag: String) -> String {
-        var tag = Substring(eTag)
-        if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
-        if tag.count >= 2, tag.hasPrefix("\""), tag.hasSuffix("\"") { tag = tag.dropFirst().dropLast() }
-        return String(tag)
+        MultipartRules.unquoted(eTag)
     }
 
     static func rangeHeader(_ range: ObjectByteRange) -> String {
@@ -201,16 +198,18 @@ public struct S3ObjectStore: ObjectStore {
         return (first...last, total)
     }
 
-    func translating<T>(bucket: String, key: String? = nil, _ body: () async throws -> T) async throws -> T {
+    func translating<T>(
+        bucket: String, key: String? = nil, uploadID: String? = nil, _ body: () async throws -> T
+    ) async throws -> T {
         do {
             return try await body()
         } catch {
-            throw Self.translate(error, bucket: bucket, key: key)
+            throw Self.translate(error, bucket: bucket, key: key, uploadID: uploadID)
         }
     }
 
     /// S3's error codes as ``ObjectStoreError``s.
-    static func translate(_ error: any Error, bucket: String, key: String?) -> ObjectStoreError {
+    static func translate(_ error: any Error, bucket: String, key: String?, uploadID: String? = nil) -> ObjectStoreError {
         if let error = error as? ObjectStoreError { return error }
         guard let error = error as? AWSError else { return .storage(String(describing: error)) }
         switch error.code {
@@ -228,6 +227,10 @@ public struct S3ObjectStore: ObjectStore {
             return .accessDenied(error.message.isEmpty ? error.code : error.message)
         case "InvalidObjectState", "ObjectNotInActiveTierError":
             return .invalidObjectState(error.message.isEmpty ? error.code : error.message)
+        case "NoSuchUpload": return .noSuchUpload(uploadID ?? "")
+        case "InvalidPart": return .invalidPart(partNumber: nil)
+        case "InvalidPartOrder": return .invalidPartOrder
+        case "EntityTooSmall": return .entityTooSmall(partNumber: nil, size: nil)
         case "PreconditionFailed": return .preconditionFailed
         default: return .storage(error.description)
         }

@@ -13,6 +13,9 @@ enum ObjectStoreConformance {
         try await listing(store, bucket: prefix + "-listing")
         try await tagging(store, bucket: prefix + "-tagging")
         try await storageClasses(store, bucket: prefix + "-classes")
+        try await multipart(store, bucket: prefix + "-multipart")
+        try await multipartErrors(store, bucket: prefix + "-mp-errors")
+        try await copies(store, bucket: prefix + "-copies")
     }
 
     /// Transitions keep an object's bytes, ETag, metadata and (as the store reports it) age; a

@@ -11,13 +11,16 @@ import Testing
 /// server (`MOTO_ENDPOINT`).
 @Suite struct ObjectStoreConformanceTests {
     @Test func memoryStore() async throws {
-        try await ObjectStoreConformance.check(MemoryObjectStore(), bucketPrefix: "memory")
+        let store = MemoryObjectStore()
+        try await ObjectStoreConformance.check(store, bucketPrefix: "memory")
+        try await ObjectStoreConformance.uploadIdentity(store, bucket: "memory-identity")
     }
 
     @Test func fileStore() async throws {
         let dir = try StoreDirectory()
         defer { dir.remove() }
         try await ObjectStoreConformance.check(dir.store, bucketPrefix: "file")
+        try await ObjectStoreConformance.uploadIdentity(dir.store, bucket: "file-identity")
     }
 }
 

@@ -54,6 +54,26 @@ struct S3Error: Error, Sendable {
             self.init(status, error.s3Code, message)
         case .storage:
             self.init(status, error.s3Code, "We encountered an internal error. Please try again.")
+        case .noSuchUpload(let uploadID):
+            self.init(
+                status, error.s3Code,
+                "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+                details: [("UploadId", uploadID)])
+        case .invalidPart(let partNumber):
+            self.init(
+                status, error.s3Code,
+                "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+                details: partNumber.map { [("PartNumber", String($0))] } ?? [])
+        case .invalidPartOrder:
+            self.init(status, error.s3Code, "The list of parts was not in ascending order. Parts must be ordered by part number.")
+        case .entityTooSmall(let partNumber, let size):
+            var details: [(String, String)] = []
+            if let size { details.append(("ProposedSize", String(size))) }
+            details.append(("MinSizeAllowed", String(MultipartRules.minimumPartSize)))
+            if let partNumber { details.append(("PartNumber", String(partNumber))) }
+            self.init(status, error.s3Code, "Your proposed upload is smaller than the minimum allowed size", details: details)
+        case .preconditionFailed:
+            self.init(status, error.s3Code, "At least one of the pre-conditions you specified did not hold")
         }
     }
 
@@ -106,6 +126,15 @@ enum S3Header {
     static let copySource = HTTPField.Name("x-amz-copy-source")!
     static let bucketRegion = HTTPField.Name("x-amz-bucket-region")!
     static let storageClass = HTTPField.Name("x-amz-storage-class")!
+    static let copySourceRange = HTTPField.Name("x-amz-copy-source-range")!
+    static let copySourceIfMatch = HTTPField.Name("x-amz-copy-source-if-match")!
+    static let copySourceIfNoneMatch = HTTPField.Name("x-amz-copy-source-if-none-match")!
+    static let copySourceIfModifiedSince = HTTPField.Name("x-amz-copy-source-if-modified-since")!
+    static let copySourceIfUnmodifiedSince = HTTPField.Name("x-amz-copy-source-if-unmodified-since")!
+    static let metadataDirective = HTTPField.Name("x-amz-metadata-directive")!
+    static let objectAttributes = HTTPField.Name("x-amz-object-attributes")!
+    static let maxParts = HTTPField.Name("x-amz-max-parts")!
+    static let partNumberMarker = HTTPField.Name("x-amz-part-number-marker")!
     static let expires = HTTPField.Name("expires")!
     static let tagging = HTTPField.Name("x-amz-tagging")!
     static let taggingCount = HTTPField.Name("x-amz-tagging-count")!

@@ -1,0 +1,66 @@
+import Foundation
+
+/// The content type and user metadata an object is written with.
+public struct ObjectProperties: Sendable, Hashable {
+    public var contentType: String?
+    /// Names lowercased, without the `x-amz-meta-` prefix.
+    public var metadata: [String: String]
+
+    public init(contentType: String? = nil, metadata: [String: String] = [:]) {
+        self.contentType = contentType
+        self.metadata = metadata
+    }
+}
+
+/// The object a copy reads.
+public struct ObjectCopySource: Sendable, Hashable {
+    public var bucket: String
+    public var key: String
+    /// When set, the copy fails with ``ObjectStoreError/preconditionFailed`` unless the source
+    /// still has this ETag (unquoted) when its bytes are read.
+    public var ifMatch: String?
+
+    public init(bucket: String, key: String, ifMatch: String? = nil) {
+        self.bucket = bucket
+        self.key = key
+        self.ifMatch = ifMatch
+    }
+}
+
+/// A server-side copy (S3's CopyObject): the bytes of `source` at `bucket`/`key`.
+public struct ObjectCopyRequest: Sendable, Hashable {
+    public var source: ObjectCopySource
+    public var bucket: String
+    public var key: String
+    /// The copy's content type and metadata (S3's `REPLACE`); nil keeps the source's (`COPY`).
+    public var replacement: ObjectProperties?
+    /// The copy's storage class; nil is `STANDARD`, as in S3.
+    public var storageClass: String?
+
+    public init(
+        source: ObjectCopySource, bucket: String, key: String, replacement: ObjectProperties? = nil,
+        storageClass: String? = nil
+    ) {
+        self.source = source
+        self.bucket = bucket
+        self.key = key
+        self.replacement = replacement
+        self.storageClass = storageClass
+    }
+}
+
+/// What GetObjectAttributes reports: the object's description and, for an object completed from
+/// a multipart upload, its parts.
+public struct ObjectAttributes: Sendable, Hashable {
+    public var info: ObjectInfo
+    /// How many parts the object was completed from; nil for an object stored in one piece.
+    public var partCount: Int?
+    /// The sizes of parts 1, 2, …, when the store knows them (empty otherwise).
+    public var partSizes: [Int64]
+
+    public init(info: ObjectInfo, partCount: Int? = nil, partSizes: [Int64] = []) {
+        self.info = info
+        self.partCount = partCount
+        self.partSizes = partSizes
+    }
+}
