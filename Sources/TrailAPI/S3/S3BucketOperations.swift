@@ -23,11 +23,11 @@ struct S3Operations: Sendable {
         Response(status: status, headers: [.contentType: "application/xml"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    /// `<Owner><ID>…</ID><DisplayName>…</DisplayName></Owner>`.
-    func writeOwner(_ xml: inout S3XML) {
-        xml.open("Owner")
+    /// `<Owner><ID>…</ID><DisplayName>…</DisplayName></Owner>` (or another element name: `Initiator`).
+    func writeOwner(_ xml: inout S3XML, as element: String = "Owner") {
+        xml.open(element)
         writeOwnerFields(&xml)
-        xml.close("Owner")
+        xml.close(element)
     }
 
     /// `<ID>…</ID><DisplayName>…</DisplayName>` of the owner (ListBuckets' `Owner`, ACL grantees).
@@ -78,10 +78,7 @@ extension S3Operations {
     static func locationConstraint(_ body: Data) throws -> String? {
         let text = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return nil }
-        guard text.contains("CreateBucketConfiguration") else {
-            throw S3Error(
-                .badRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema.")
-        }
+        guard text.contains("CreateBucketConfiguration") else { throw S3Error.malformedXML() }
         // `<LocationConstraint>eu-west-1</LocationConstraint>`, possibly with a namespace prefix.
         guard let open = text.range(of: "LocationConstraint>"),
             text[..<open.lowerBound].last == "<" || text[..<open.lowerBound].last == ":",

@@ -19,13 +19,7 @@ extension S3Operations {
         case "2": isV2 = true
         case let other?: throw S3Error.invalidArgument("Invalid List Type specified in Request", name: "list-type", value: other)
         }
-        let encode: Bool
-        switch query["encoding-type"] {
-        case nil: encode = false
-        case let value? where value.lowercased() == "url": encode = true
-        case let other?:
-            throw S3Error.invalidArgument("Invalid Encoding Method specified in Request", name: "encoding-type", value: other)
-        }
+        let encode = try Self.urlEncoding(query)
         var maxKeys = 1000
         if let text = query["max-keys"] {
             guard let value = Int(text), value >= 0 else {
@@ -88,5 +82,15 @@ extension S3Operations {
             xml.close("CommonPrefixes")
         }
         return Self.xmlResponse(xml.finished(closing: "ListBucketResult"))
+    }
+
+    /// Whether `encoding-type=url` asks for percent-encoded keys; `InvalidArgument` for another encoding.
+    static func urlEncoding(_ query: S3Query) throws -> Bool {
+        switch query["encoding-type"] {
+        case nil: return false
+        case let value? where value.lowercased() == "url": return true
+        case let other?:
+            throw S3Error.invalidArgument("Invalid Encoding Method specified in Request", name: "encoding-type", value: other)
+        }
     }
 }

@@ -52,6 +52,18 @@ struct S3Middleware: RouterMiddleware {
         return response
     }
 
+    /// The largest body a request may have: objects and parts up to
+    /// ``TrailAPIContext/Configuration/objectBodyLimit``; request documents of POSTs
+    /// (DeleteObjects with 1000 long keys, a completion of 10,000 parts) up to 8 MiB or the
+    /// control limit if larger; anything else up to the control limit.
+    func bodyLimit(_ target: S3Target, method: HTTPRequest.Method) -> Int {
+        switch (target, method) {
+        case (.object, .put): configuration.objectBodyLimit
+        case (_, .post): Swift.max(configuration.controlBodyLimit, 8 * 1_048_576)
+        default: configuration.controlBodyLimit
+        }
+    }
+
     /// The route template for metrics: bounded, never the raw path.
     static func endpoint(_ target: S3Target) -> String {
         switch target {
@@ -64,11 +76,8 @@ struct S3Middleware: RouterMiddleware {
     func dispatch(_ target: S3Target, query: S3Query, request: Request, context: Context) async throws -> Response {
         var request = request
         var context = context
-        let isObjectPut: Bool
-        if case .object = target, request.method == .put { isObjectPut = true } else { isObjectPut = false }
         let payload = try await authentication.authenticate(
-            &request, context: &context,
-            bodyLimit: isObjectPut ? configuration.objectBodyLimit : configuration.controlBodyLimit)
+            &request, context: &context, bodyLimit: bodyLimit(target, method: request.method))
         if let answer = try await operations.subresource(target, query: query, request: request, payload: payload) {
             return answer
         }
@@ -81,6 +90,7 @@ struct S3Middleware: RouterMiddleware {
             switch request.method {
             case .get:
                 if query.contains("location") { return try await operations.bucketLocation(bucket) }
+                if query.contains("uploads") { return try await operations.listMultipartUploads(bucket, query: query) }
                 if let unsupported { throw S3Error.notImplemented(unsupported) }
                 return try await operations.listObjects(bucket, query: query)
             case .head:
@@ -95,6 +105,9 @@ struct S3Middleware: RouterMiddleware {
                 try? await operations.api.lifecycle?.removeConfiguration(for: bucket)
                 return response
             case .post:
+                if query.contains("delete") {
+                    return try await operations.deleteObjects(bucket, request: request, payload: payload)
+                }
                 if let unsupported { throw S3Error.notImplemented(unsupported) }
                 throw S3Error.methodNotAllowed()
             default:
@@ -102,11 +115,27 @@ struct S3Middleware: RouterMiddleware {
             }
         case .object(let bucket, let key):
             if let unsupported, request.method != .head { throw S3Error.notImplemented(unsupported) }
+            let isUploadPart = query.contains("uploadId")
             switch request.method {
+            case .get where isUploadPart:
+                return try await operations.listParts(bucket, key, query: query)
+            case .get where query.contains("attributes"):
+                return try await operations.objectAttributes(bucket, key, query: query, request: request)
             case .get, .head:
                 return try await operations.getObject(bucket, key, request: request, query: query)
+            case .put where isUploadPart:
+                return try await operations.uploadPart(bucket, key, query: query, request: request, payload: payload)
+            case .put where request.headers[S3Header.copySource] != nil:
+                return try await operations.copyObject(bucket, key, request: request)
             case .put:
                 return try await operations.putObject(bucket, key, request: request, payload: payload)
+            case .post where query.contains("uploads"):
+                return try await operations.createMultipartUpload(bucket, key, request: request)
+            case .post where isUploadPart:
+                return try await operations.completeMultipartUpload(
+                    bucket, key, query: query, request: request, payload: payload)
+            case .delete where isUploadPart:
+                return try await operations.abortMultipartUpload(bucket, key, query: query)
             case .delete:
                 return try await operations.deleteObject(bucket, key)
             default:

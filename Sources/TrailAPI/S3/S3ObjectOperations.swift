@@ -60,26 +60,12 @@ extension S3Operations {
     /// there); checks `Content-MD5` and any `x-amz-checksum-*` (header or aws-chunked trailer) first,
     /// and that an ACL header, if any, grants only the owner (``S3AccessControl``).
     func putObject(_ bucket: String, _ key: String, request: Request, payload: S3Payload) async throws -> Response {
-        if request.headers[S3Header.copySource] != nil { throw S3Error.notImplemented("CopyObject (x-amz-copy-source)") }
         guard key.utf8.count <= 1024 else { throw S3Error(ObjectStoreError.invalidKey(key)) }
-        var metadata: [String: String] = [:]
-        var metadataSize = 0
-        for field in request.headers {
-            let name = field.name.canonicalName
-            guard name.hasPrefix("x-amz-meta-") else { continue }
-            let short = String(name.dropFirst("x-amz-meta-".count))
-            metadata[short] = metadata[short].map { $0 + "," + field.value } ?? field.value
-            metadataSize += short.utf8.count + field.value.utf8.count
-        }
-        guard metadataSize <= 2048 else {
-            throw S3Error(
-                .badRequest, "MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.",
-                details: [("Size", String(metadataSize)), ("MaxSizeAllowed", "2048")])
-        }
+        let metadata = try Self.userMetadata(request.headers)
         let storageClass = try Self.storageClass(request)
         let echoed = try Self.checkIntegrity(request, payload: payload)
         try accessControl.checkHeaders(request.headers)
-        let tags = try request.headers[S3Header.tagging].map { try S3TagSet.parse(header: $0, for: .object) } ?? [:]
+        let tags = try Self.objectTags(request.headers)
         if request.headers[.ifNoneMatch] != nil || request.headers[.ifMatch] != nil {
             let current: ObjectInfo?
             do {
@@ -88,13 +74,11 @@ extension S3Operations {
                 current = nil
             }
             if let ifNoneMatch = request.headers[.ifNoneMatch], current != nil, ifNoneMatch.trimmingCharacters(in: .whitespaces) == "*" {
-                throw S3Error(.preconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold")
+                throw S3Error(ObjectStoreError.preconditionFailed)
             }
             if let ifMatch = request.headers[.ifMatch] {
                 guard let current else { throw S3Error(ObjectStoreError.noSuchKey(bucket: bucket, key: key)) }
-                guard Self.etag(current.etag, matches: ifMatch) else {
-                    throw S3Error(.preconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold")
-                }
+                guard Self.etag(current.etag, matches: ifMatch) else { throw S3Error(ObjectStoreError.preconditionFailed) }
             }
         }
         var info = try await objects.putObject(
@@ -106,6 +90,31 @@ extension S3Operations {
         var headers = echoed
         headers[.eTag] = "\"\(info.etag)\""
         return Response(status: .ok, headers: headers)
+    }
+
+    /// The `x-amz-meta-*` headers (names lowercased, without the prefix; repeated ones joined with
+    /// `,`); `MetadataTooLarge` over S3's 2 KB.
+    static func userMetadata(_ headers: HTTPFields) throws -> [String: String] {
+        var metadata: [String: String] = [:]
+        var metadataSize = 0
+        for field in headers {
+            let name = field.name.canonicalName
+            guard name.hasPrefix("x-amz-meta-") else { continue }
+            let short = String(name.dropFirst("x-amz-meta-".count))
+            metadata[short] = metadata[short].map { $0 + "," + field.value } ?? field.value
+            metadataSize += short.utf8.count + field.value.utf8.count
+        }
+        guard metadataSize <= 2048 else {
+            throw S3Error(
+                .badRequest, "MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size.",
+                details: [("Size", String(metadataSize)), ("MaxSizeAllowed", "2048")])
+        }
+        return metadata
+    }
+
+    /// The tags of `x-amz-tagging` (none without it), checked against S3's limits.
+    static func objectTags(_ headers: HTTPFields) throws -> [String: String] {
+        try headers[S3Header.tagging].map { try S3TagSet.parse(header: $0, for: .object) } ?? [:]
     }
 
     /// The `x-amz-storage-class` of a put (STANDARD when absent); 400 `InvalidStorageClass` for a
@@ -181,26 +190,44 @@ extension S3Operations {
     /// 412 (thrown) or 304 (returned) when a conditional header says so, in RFC 9110 §13.2.2's
     /// order, as S3 applies it.
     static func checkPreconditions(_ info: ObjectInfo, request: Request) throws -> Response? {
+        let outcome = evaluatePreconditions(
+            info, ifMatch: request.headers[.ifMatch], ifUnmodifiedSince: request.headers[.ifUnmodifiedSince],
+            ifNoneMatch: request.headers[.ifNoneMatch], ifModifiedSince: request.headers[.ifModifiedSince])
+        switch outcome {
+        case .proceed: return nil
+        case .failed: throw S3Error(ObjectStoreError.preconditionFailed)
+        case .notModified:
+            return Response(
+                status: .notModified,
+                headers: [.eTag: "\"\(info.etag)\"", .lastModified: S3Text.httpDate(info.lastModified)])
+        }
+    }
+
+    enum PreconditionOutcome {
+        case proceed
+        /// An `If-Match` or `If-Unmodified-Since` condition does not hold.
+        case failed
+        /// An `If-None-Match` or `If-Modified-Since` condition does not hold.
+        case notModified
+    }
+
+    /// RFC 9110 §13.2.2: `If-Match` (else `If-Unmodified-Since`), then `If-None-Match` (else
+    /// `If-Modified-Since`); dates that cannot be parsed are ignored.
+    static func evaluatePreconditions(
+        _ info: ObjectInfo, ifMatch: String?, ifUnmodifiedSince: String?, ifNoneMatch: String?, ifModifiedSince: String?
+    ) -> PreconditionOutcome {
         let seconds = info.lastModified.timeIntervalSince1970.rounded(.down)
-        let failed = S3Error(.preconditionFailed, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold")
-        if let ifMatch = request.headers[.ifMatch] {
-            if !etag(info.etag, matches: ifMatch) { throw failed }
-        } else if let text = request.headers[.ifUnmodifiedSince], let date = S3Text.parseHTTPDate(text),
-            seconds > date.timeIntervalSince1970
-        {
-            throw failed
+        if let ifMatch {
+            if !etag(info.etag, matches: ifMatch) { return .failed }
+        } else if let text = ifUnmodifiedSince, let date = S3Text.parseHTTPDate(text), seconds > date.timeIntervalSince1970 {
+            return .failed
         }
-        let notModified = Response(
-            status: .notModified,
-            headers: [.eTag: "\"\(info.etag)\"", .lastModified: S3Text.httpDate(info.lastModified)])
-        if let ifNoneMatch = request.headers[.ifNoneMatch] {
-            if etag(info.etag, matches: ifNoneMatch) { return notModified }
-        } else if let text = request.headers[.ifModifiedSince], let date = S3Text.parseHTTPDate(text),
-            seconds <= date.timeIntervalSince1970
-        {
-            return notModified
+        if let ifNoneMatch {
+            if etag(info.etag, matches: ifNoneMatch) { return .notModified }
+        } else if let text = ifModifiedSince, let date = S3Text.parseHTTPDate(text), seconds <= date.timeIntervalSince1970 {
+            return .notModified
         }
-        return nil
+        return .proceed
     }
 
     /// Whether an `If-Match`/`If-None-Match` list names `etag` (or is `*`).

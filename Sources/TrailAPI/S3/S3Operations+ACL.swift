@@ -56,8 +56,14 @@ extension S3Operations {
 
     /// Only the current version of an object can be addressed (`versionId` absent or `null`).
     static func requireCurrentVersion(_ query: S3Query) throws {
-        if let version = query["versionId"], version != "null" {
-            throw S3Error.invalidArgument("Invalid version id specified", name: "versionId", value: version)
+        try requireNullVersion(query["versionId"], argument: "versionId")
+    }
+
+    /// Objects have no versions here but the `null` one (S3's ID of the version of an unversioned
+    /// object): any other version ID is `InvalidArgument`, as S3 answers for an ID it never gave.
+    static func requireNullVersion(_ version: String?, argument: String) throws {
+        if let version, version != "null" {
+            throw S3Error.invalidArgument("Invalid version id specified", name: argument, value: version)
         }
     }
 }

@@ -59,8 +59,6 @@ struct S3Query {
     static let unsupported: [String: String] = [
         "versioning": "Versioning", "versions": "Object versions", "lifecycle": "Lifecycle configuration",
         "object-lock": "Object Lock", "retention": "Object Lock retention", "legal-hold": "Object Lock legal holds",
-        "uploads": "Multipart uploads", "uploadId": "Multipart uploads", "attributes": "GetObjectAttributes",
-        "delete": "DeleteObjects",
     ]
 
     /// The first unsupported subresource the query names, as words for an error message.

@@ -1,0 +1,97 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ObjectStorage
+
+// MARK: - CopyObject
+
+extension S3Operations {
+    /// `PUT /bucket/key` with `x-amz-copy-source: [/]bucket/key[?versionId=…]` (URL-encoded):
+    /// a server-side copy. `x-amz-metadata-directive: COPY` (default) keeps the source's content
+    /// type and metadata, `REPLACE` takes the request's; `x-amz-storage-class` sets the copy's
+    /// class (`STANDARD` otherwise). `x-amz-copy-source-if-*` conditions answer 412
+    /// `PreconditionFailed`; copying an object onto itself without changing anything is
+    /// `InvalidRequest`, as in S3.
+    func copyObject(_ bucket: String, _ key: String, request: Request) async throws -> Response {
+        guard key.utf8.count <= 1024 else { throw S3Error(ObjectStoreError.invalidKey(key)) }
+        let replace: Bool
+        switch request.headers[S3Header.metadataDirective]?.uppercased() {
+        case nil, "COPY": replace = false
+        case "REPLACE": replace = true
+        case let other?:
+            throw S3Error.invalidArgument("Unknown metadata directive.", name: "x-amz-metadata-directive", value: other)
+        }
+        let storageClass = try Self.storageClass(request.headers)
+        let (sourceBucket, sourceKey, _) = try Self.copySource(request.headers[S3Header.copySource] ?? "")
+        if sourceBucket == bucket, sourceKey == key, !replace, storageClass == nil {
+            throw S3Error(
+                .badRequest, "InvalidRequest",
+                "This copy request is illegal because it is trying to copy an object to itself without changing the "
+                    + "object's metadata, storage class, website redirect location or encryption attributes.")
+        }
+        let replacement =
+            replace
+            ? ObjectProperties(contentType: request.headers[.contentType], metadata: try Self.userMetadata(request.headers))
+            : nil
+        let (source, _) = try await checkedCopySource(request)
+        let info = try await objects.copyObject(
+            ObjectCopyRequest(source: source, bucket: bucket, key: key, replacement: replacement, storageClass: storageClass))
+        var xml = S3XML(root: "CopyObjectResult")
+        xml.element("ETag", "\"\(info.etag)\"")
+        xml.element("LastModified", S3Text.iso8601(info.lastModified))
+        return Self.xmlResponse(xml.finished(closing: "CopyObjectResult"))
+    }
+
+    /// The source of a copy (`x-amz-copy-source`) after its conditions (`x-amz-copy-source-if-*`),
+    /// required to keep the ETag it had when they were checked, and its description.
+    func checkedCopySource(_ request: Request) async throws -> (ObjectCopySource, ObjectInfo) {
+        let (bucket, key, version) = try Self.copySource(request.headers[S3Header.copySource] ?? "")
+        try Self.requireNullVersion(version, argument: "x-amz-copy-source")
+        let info = try await objects.headObject(bucket: bucket, key: key)
+        let outcome = Self.evaluatePreconditions(
+            info, ifMatch: request.headers[S3Header.copySourceIfMatch],
+            ifUnmodifiedSince: request.headers[S3Header.copySourceIfUnmodifiedSince],
+            ifNoneMatch: request.headers[S3Header.copySourceIfNoneMatch],
+            ifModifiedSince: request.headers[S3Header.copySourceIfModifiedSince])
+        // For a copy, a condition that would give 304 on a GET is a failed precondition too.
+        guard case .proceed = outcome else { throw S3Error(ObjectStoreError.preconditionFailed) }
+        return (ObjectCopySource(bucket: bucket, key: key, ifMatch: info.etag), info)
+    }
+
+    /// `bucket/key`, `/bucket/key`, with `?versionId=…`, percent-encoded (`+` is a plus).
+    static func copySource(_ header: String) throws -> (bucket: String, key: String, versionID: String?) {
+        var text = Substring(header)
+        var version: String?
+        if let question = text.firstIndex(of: "?") {
+            let query = S3Query(raw: text[text.index(after: question)...])
+            version = query["versionId"]
+            text = text[..<question]
+        }
+        if text.hasPrefix("/") { text = text.dropFirst() }
+        guard let decoded = S3Text.percentDecode(text, plusAsSpace: false), let slash = decoded.firstIndex(of: "/"),
+            slash != decoded.startIndex, decoded.index(after: slash) != decoded.endIndex
+        else {
+            throw S3Error.invalidArgument(
+                "Copy Source must mention the source bucket and key: sourcebucket/sourcekey", name: "x-amz-copy-source",
+                value: header)
+        }
+        return (String(decoded[..<slash]), String(decoded[decoded.index(after: slash)...]), version)
+    }
+
+    /// S3's storage classes.
+    static let storageClasses: Set<String> = [
+        "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE",
+        "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE", "FSX_OPENZFS", "FSX_ONTAP",
+    ]
+
+    /// `x-amz-storage-class`, when given; `InvalidStorageClass` for a class S3 does not have.
+    static func storageClass(_ headers: HTTPFields) throws -> String? {
+        guard let value = headers[S3Header.storageClass] else { return nil }
+        guard storageClasses.contains(value) else {
+            throw S3Error(
+                .badRequest, "InvalidStorageClass", "The storage class you specified is not valid",
+                details: [("StorageClassRequested", value)])
+        }
+        return value
+    }
+}
