@@ -62,6 +62,8 @@ public func buildServiceGroup(
     let host = configuration.host
     let app = Application(
         router: buildRouter(api),
+        // `100 Continue` right after the head: botocore otherwise waits a second before each upload body.
+        server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
         configuration: .init(address: .hostname(host, port: configuration.port), serverName: "trailkeeper"),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
