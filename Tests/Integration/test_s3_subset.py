@@ -426,3 +426,208 @@ def test_chunk_signer_reproduces_the_aws_example():
     assert b"10000;chunk-signature=ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648\r\n" in body
     assert b"400;chunk-signature=0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497\r\n" in body
     assert body.endswith(b"0;chunk-signature=b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9\r\n\r\n")
+
+# Multipart uploads, copies, batch deletes (the AWS CLI's and boto3's own transfer code).
+
+MIB = 1024 * 1024
+
+
+def sha256_of(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def s3_raw(server, method, path, body=b"", headers=None):
+    """A SigV4-signed S3 request with any body (botocore's S3 signer, payload hash signed)."""
+    import botocore.auth
+    import botocore.awsrequest
+    import botocore.credentials
+    key, secret = server.credentials()
+    request = botocore.awsrequest.AWSRequest(method=method, url=server.endpoint + path, data=body,
+                                             headers=headers or {})
+    botocore.auth.S3SigV4Auth(botocore.credentials.Credentials(key, secret), "s3", "us-east-1").add_auth(request)
+    prepared = request.prepare()
+    return requests.request(method, prepared.url, headers=dict(prepared.headers), data=body, timeout=60)
+
+
+def test_boto3_upload_file_in_5mib_parts(server, bucket, tmp_path):
+    from boto3.s3.transfer import TransferConfig
+    source = write(tmp_path / "twenty.bin", os.urandom(20 * MIB))
+    client = s3client(server)
+    config = TransferConfig(multipart_threshold=5 * MIB, multipart_chunksize=5 * MIB)
+    client.upload_file(str(source), bucket, "mp/twenty.bin", Config=config,
+                       ExtraArgs={"Metadata": {"origin": "boto3"}, "ContentType": "application/octet-stream"})
+    head = client.head_object(Bucket=bucket, Key="mp/twenty.bin")
+    assert head["ETag"].endswith('-4"')
+    assert head["ContentLength"] == 20 * MIB
+    assert head["Metadata"] == {"origin": "boto3"}
+    client.download_file(bucket, "mp/twenty.bin", str(tmp_path / "back.bin"), Config=config)
+    assert sha256_of(tmp_path / "back.bin") == sha256_of(source)
+    # The object is a plain file; the parts are gone.
+    assert files_under(os.path.join(server.data_dir, "objects")) == ["trail-bucket/mp/twenty.bin"]
+    assert files_under(os.path.join(server.data_dir, "tmp")) == []
+    assert client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+    attributes = client.get_object_attributes(Bucket=bucket, Key="mp/twenty.bin",
+                                               ObjectAttributes=["ETag", "ObjectParts", "ObjectSize", "StorageClass"])
+    assert attributes["ObjectParts"]["TotalPartsCount"] == 4
+    assert [p["Size"] for p in attributes["ObjectParts"]["Parts"]] == [5 * MIB] * 4
+    assert attributes["ObjectSize"] == 20 * MIB and attributes["StorageClass"] == "STANDARD"
+    assert '"%s"' % attributes["ETag"] == head["ETag"]
+
+
+def test_cli_cp_of_17_mib_up_and_down(server, bucket, tmp_path):
+    data = os.urandom(17 * MIB)
+    source = write(tmp_path / "seventeen.bin", data)
+    s3cli(server, "s3", "cp", str(source), f"s3://{bucket}/cli/seventeen.bin")
+    head = out(s3cli(server, "s3api", "head-object", "--bucket", bucket, "--key", "cli/seventeen.bin"))
+    assert head["ETag"].endswith('-3"')  # the CLI's 8 MiB parts
+    s3cli(server, "s3", "cp", f"s3://{bucket}/cli/seventeen.bin", str(tmp_path / "back.bin"))
+    assert sha256_of(tmp_path / "back.bin") == hashlib.sha256(data).hexdigest()
+    # A server-side copy of a multipart-sized object: the CLI copies it with UploadPartCopy.
+    s3cli(server, "s3", "cp", f"s3://{bucket}/cli/seventeen.bin", f"s3://{bucket}/cli/copy.bin")
+    s3cli(server, "s3", "cp", f"s3://{bucket}/cli/copy.bin", str(tmp_path / "copy.bin"))
+    assert sha256_of(tmp_path / "copy.bin") == hashlib.sha256(data).hexdigest()
+
+
+def test_list_and_abort_multipart_uploads(server, bucket, tmp_path):
+    created = out(s3cli(server, "s3api", "create-multipart-upload", "--bucket", bucket, "--key", "pending/a b.bin",
+                        "--storage-class", "STANDARD_IA"))
+    upload_id = created["UploadId"]
+    other = out(s3cli(server, "s3api", "create-multipart-upload", "--bucket", bucket, "--key", "pending/c"))["UploadId"]
+    part = write(tmp_path / "part", b"p" * 1000)
+    uploaded = out(s3cli(server, "s3api", "upload-part", "--bucket", bucket, "--key", "pending/a b.bin",
+                         "--part-number", "1", "--upload-id", upload_id, "--body", str(part)))
+    assert uploaded["ETag"] == '"%s"' % hashlib.md5(b"p" * 1000).hexdigest()
+    listed = out(s3cli(server, "s3api", "list-multipart-uploads", "--bucket", bucket, "--prefix", "pending/"))
+    assert [(u["Key"], u["UploadId"]) for u in listed["Uploads"]] == [("pending/a b.bin", upload_id),
+                                                                      ("pending/c", other)]
+    assert listed["Uploads"][0]["StorageClass"] == "STANDARD_IA"
+    parts = out(s3cli(server, "s3api", "list-parts", "--bucket", bucket, "--key", "pending/a b.bin",
+                      "--upload-id", upload_id))
+    assert [(p["PartNumber"], p["Size"]) for p in parts["Parts"]] == [(1, 1000)]
+    for key, uid in [("pending/a b.bin", upload_id), ("pending/c", other)]:
+        s3cli(server, "s3api", "abort-multipart-upload", "--bucket", bucket, "--key", key, "--upload-id", uid)
+    after = out(s3cli(server, "s3api", "list-multipart-uploads", "--bucket", bucket))
+    assert after is None or after.get("Uploads", []) == []
+    again = s3cli(server, "s3api", "abort-multipart-upload", "--bucket", bucket, "--key", "pending/c",
+                  "--upload-id", other, check=False)
+    assert again.returncode != 0 and "NoSuchUpload" in again.stderr
+    assert os.listdir(os.path.join(server.data_dir, "tmp", "uploads")) == []
+
+
+def test_an_upload_survives_a_restart(make_server, tmp_path):
+    data_dir = tempfile.mkdtemp(prefix="tk-s3-mp-")
+    try:
+        server = make_server(data_dir=data_dir)
+        client = s3client(server)
+        client.create_bucket(Bucket="restart-bucket")
+        upload_id = client.create_multipart_upload(Bucket="restart-bucket", Key="k")["UploadId"]
+        first = os.urandom(5 * MIB)
+        etag1 = client.upload_part(Bucket="restart-bucket", Key="k", UploadId=upload_id, PartNumber=1,
+                                   Body=first)["ETag"]
+        server.kill()
+        server = make_server(data_dir=data_dir)
+        client = s3client(server)
+        etag2 = client.upload_part(Bucket="restart-bucket", Key="k", UploadId=upload_id, PartNumber=2,
+                                   Body=b"tail")["ETag"]
+        client.complete_multipart_upload(Bucket="restart-bucket", Key="k", UploadId=upload_id, MultipartUpload={
+            "Parts": [{"PartNumber": 1, "ETag": etag1}, {"PartNumber": 2, "ETag": etag2}]})
+        assert client.get_object(Bucket="restart-bucket", Key="k")["Body"].read() == first + b"tail"
+    finally:
+        import shutil
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def test_rm_recursive_and_delete_objects(server, bucket, tmp_path):
+    """`aws s3 rm --recursive` (AWS CLI v1 deletes key by key), then DeleteObjects from the CLI and boto3."""
+    src = write(tmp_path / "f", b"x")
+    keys = ["logs/2024/a.json", "logs/2024/b.json", "logs/c d.json", "keep.json"]
+    for key in keys:
+        s3cli(server, "s3", "cp", str(src), f"s3://{bucket}/{key}")
+    removed = s3cli(server, "s3", "rm", f"s3://{bucket}/logs/", "--recursive")
+    assert removed.stdout.count("delete:") == 3
+    listed = out(s3cli(server, "s3api", "list-objects-v2", "--bucket", bucket))
+    assert [c["Key"] for c in listed["Contents"]] == ["keep.json"]
+    assert not os.path.exists(os.path.join(server.data_dir, "objects", bucket, "logs"))
+
+    for key in ["x", "y"]:
+        s3cli(server, "s3", "cp", str(src), f"s3://{bucket}/{key}")
+    deleted = out(s3cli(server, "s3api", "delete-objects", "--bucket", bucket, "--delete",
+                        json.dumps({"Objects": [{"Key": "x"}, {"Key": "y"}, {"Key": "never"},
+                                                {"Key": "keep.json", "VersionId": "111"}]})))
+    assert sorted(d["Key"] for d in deleted["Deleted"]) == ["never", "x", "y"]
+    assert [(e["Key"], e["Code"]) for e in deleted["Errors"]] == [("keep.json", "InvalidArgument")]
+    quiet = s3client(server).delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "keep.json"}], "Quiet": True})
+    assert "Deleted" not in quiet and "Errors" not in quiet
+    assert s3cli(server, "s3", "ls", f"s3://{bucket}/").stdout == ""
+    # Without Content-MD5 or a checksum S3 refuses the request.
+    body = b'<Delete><Object><Key>a</Key></Object></Delete>'
+    refused = s3_raw(server, "POST", f"/{bucket}?delete", body)
+    assert refused.status_code == 400 and "<Code>InvalidRequest</Code>" in refused.text
+
+
+def test_cp_between_keys_and_metadata_directive(server, bucket, tmp_path):
+    src = write(tmp_path / "d.json", b'{"Records":[]}')
+    s3cli(server, "s3api", "put-object", "--bucket", bucket, "--key", "orig.json", "--body", str(src),
+          "--content-type", "application/json", "--metadata", "signature=abc")
+    s3cli(server, "s3", "cp", f"s3://{bucket}/orig.json", f"s3://{bucket}/copy.json")
+    head = out(s3cli(server, "s3api", "head-object", "--bucket", bucket, "--key", "copy.json"))
+    assert head["Metadata"] == {"signature": "abc"} and head["ContentType"] == "application/json"
+    assert head["ETag"] == '"%s"' % hashlib.md5(b'{"Records":[]}').hexdigest()
+    s3cli(server, "s3api", "copy-object", "--bucket", bucket, "--key", "replaced.json",
+          "--copy-source", f"{bucket}/orig.json", "--metadata-directive", "REPLACE",
+          "--metadata", "owner=ops", "--content-type", "text/plain", "--storage-class", "STANDARD_IA")
+    replaced = out(s3cli(server, "s3api", "head-object", "--bucket", bucket, "--key", "replaced.json"))
+    assert replaced["Metadata"] == {"owner": "ops"} and replaced["ContentType"] == "text/plain"
+    assert replaced["StorageClass"] == "STANDARD_IA"
+    # In place with REPLACE (what `aws s3 cp --metadata-directive REPLACE` onto itself does).
+    s3cli(server, "s3", "cp", f"s3://{bucket}/orig.json", f"s3://{bucket}/orig.json",
+          "--metadata-directive", "REPLACE", "--metadata", "v=2")
+    assert out(s3cli(server, "s3api", "head-object", "--bucket", bucket, "--key", "orig.json"))["Metadata"] == {"v": "2"}
+    itself = s3cli(server, "s3api", "copy-object", "--bucket", bucket, "--key", "orig.json",
+                   "--copy-source", f"{bucket}/orig.json", check=False)
+    assert itself.returncode != 0 and "InvalidRequest" in itself.stderr
+    failed = s3cli(server, "s3api", "copy-object", "--bucket", bucket, "--key", "x.json",
+                   "--copy-source", f"{bucket}/orig.json", "--copy-source-if-match", '"0000"', check=False)
+    assert failed.returncode != 0 and "PreconditionFailed" in failed.stderr
+    versioned = s3cli(server, "s3api", "copy-object", "--bucket", bucket, "--key", "x.json",
+                      "--copy-source", f"{bucket}/orig.json?versionId=abc", check=False)
+    assert versioned.returncode != 0 and "InvalidArgument" in versioned.stderr
+
+
+def test_multipart_bad_input(server, bucket):
+    client = s3client(server)
+    upload_id = client.create_multipart_upload(Bucket=bucket, Key="bad")["UploadId"]
+    etag = client.upload_part(Bucket=bucket, Key="bad", UploadId=upload_id, PartNumber=1, Body=b"a" * 1024)["ETag"]
+    etag2 = client.upload_part(Bucket=bucket, Key="bad", UploadId=upload_id, PartNumber=2, Body=b"b" * 1024)["ETag"]
+
+    def complete(parts, uid=upload_id):
+        with pytest.raises(ClientError) as failure:
+            client.complete_multipart_upload(Bucket=bucket, Key="bad", UploadId=uid,
+                                             MultipartUpload={"Parts": parts})
+        return failure.value.response
+
+    wrong = complete([{"PartNumber": 1, "ETag": '"%s"' % ("0" * 32)}])
+    assert wrong["Error"]["Code"] == "InvalidPart" and wrong["ResponseMetadata"]["HTTPStatusCode"] == 400
+    small = complete([{"PartNumber": 1, "ETag": etag}, {"PartNumber": 2, "ETag": etag2}])
+    assert small["Error"]["Code"] == "EntityTooSmall"
+    unknown = complete([{"PartNumber": 1, "ETag": etag}], uid="f" * 32)
+    assert unknown["Error"]["Code"] == "NoSuchUpload" and unknown["ResponseMetadata"]["HTTPStatusCode"] == 404
+    malformed = s3_raw(server, "POST", f"/{bucket}/bad?uploadId={upload_id}", b"<CompleteMultipartUpload><Part>")
+    assert malformed.status_code == 400 and "<Code>MalformedXML</Code>" in malformed.text
+    # The upload is still whole after all that.
+    client.complete_multipart_upload(Bucket=bucket, Key="bad", UploadId=upload_id,
+                                     MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
+    assert client.get_object(Bucket=bucket, Key="bad")["Body"].read() == b"a" * 1024
+
+
+def test_uploads_with_expect_100_continue_do_not_wait(server, bucket):
+    """botocore sends `Expect: 100-continue` with every file-like body and waits up to 1 s for it."""
+    import io
+    import time
+    client = s3client(server)
+    client.put_object(Bucket=bucket, Key="warm", Body=io.BytesIO(b"w"))
+    started = time.monotonic()
+    for i in range(8):
+        client.put_object(Bucket=bucket, Key=f"fast/{i}", Body=io.BytesIO(os.urandom(64 * 1024)))
+    assert time.monotonic() - started < 4, "each upload waited for 100 Continue"
