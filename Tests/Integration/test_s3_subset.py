@@ -473,6 +473,9 @@ def test_boto3_upload_file_in_5mib_parts(server, bucket, tmp_path):
     assert [p["Size"] for p in attributes["ObjectParts"]["Parts"]] == [5 * MIB] * 4
     assert attributes["ObjectSize"] == 20 * MIB and attributes["StorageClass"] == "STANDARD"
     assert '"%s"' % attributes["ETag"] == head["ETag"]
+    part = client.get_object(Bucket=bucket, Key="mp/twenty.bin", PartNumber=2)
+    assert part["PartsCount"] == 4 and part["ContentRange"] == f"bytes {5 * MIB}-{10 * MIB - 1}/{20 * MIB}"
+    assert part["Body"].read() == open(source, "rb").read()[5 * MIB:10 * MIB]
 
 
 def test_cli_cp_of_17_mib_up_and_down(server, bucket, tmp_path):

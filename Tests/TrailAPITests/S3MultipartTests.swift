@@ -88,6 +88,17 @@ import Testing
             #expect(attributes.elements("StorageClass") == ["STANDARD_IA"])
             #expect(attributes.header("Last-Modified") == get.header("Last-Modified"))
 
+            // ?partNumber=N serves one part.
+            let part2 = try await client.s3(.get, path, query: "partNumber=2")
+            #expect(part2.status == .partialContent)
+            #expect(part2.body == second)
+            #expect(part2.header("x-amz-mp-parts-count") == "2")
+            #expect(part2.header("Content-Range") == "bytes \(Self.partSize)-\(Self.partSize + 12)/\(Self.partSize + 13)")
+            let head1 = try await client.s3(.head, path, query: "partNumber=1")
+            #expect(head1.status == .partialContent && head1.header("Content-Length") == String(Self.partSize))
+            #expect(try await client.s3(.get, path, query: "partNumber=3").code == "InvalidPartNumber")
+            #expect(try await client.s3(.get, path, query: "partNumber=1", headers: ["Range": "bytes=0-1"]).code == "InvalidRequest")
+
             // The upload is over.
             let gone = try await client.s3(.get, path, query: "uploadId=\(id)")
             #expect(gone.status == .notFound)
@@ -177,6 +188,10 @@ import Testing
             #expect(plain.elements("ETag") == [Self.hex(source)])
             #expect(!plain.text.contains("ObjectParts"))
             #expect(try await client.s3(.get, "/trail-logs/src", query: "attributes").code == "InvalidArgument")
+            // An object stored whole has one part: all of it.
+            let whole1 = try await client.s3(.get, "/trail-logs/src", query: "partNumber=1")
+            #expect(whole1.status == .ok && whole1.body == source && whole1.header("x-amz-mp-parts-count") == nil)
+            #expect(try await client.s3(.get, "/trail-logs/src", query: "partNumber=2").status == .rangeNotSatisfiable)
             let unknown = try await client.s3(.get, "/trail-logs/src", query: "attributes", headers: ["x-amz-object-attributes": "Color"])
             #expect(unknown.code == "InvalidArgument")
         }

@@ -126,6 +126,7 @@ enum S3Header {
     static let copySource = HTTPField.Name("x-amz-copy-source")!
     static let bucketRegion = HTTPField.Name("x-amz-bucket-region")!
     static let storageClass = HTTPField.Name("x-amz-storage-class")!
+    static let partsCount = HTTPField.Name("x-amz-mp-parts-count")!
     static let copySourceRange = HTTPField.Name("x-amz-copy-source-range")!
     static let copySourceIfMatch = HTTPField.Name("x-amz-copy-source-if-match")!
     static let copySourceIfNoneMatch = HTTPField.Name("x-amz-copy-source-if-none-match")!

@@ -13,13 +13,45 @@ extension S3Operations {
     /// `Content-Range`; 416 `InvalidRange` when unsatisfiable), with `ETag`, `Last-Modified`,
     /// `Content-Type` and `x-amz-meta-*`; `If-Match`, `If-None-Match`, `If-Modified-Since` and
     /// `If-Unmodified-Since` answered as S3 does; `response-*` query parameters override headers on GET.
+    /// `?partNumber=N` serves part N of an object completed from parts (206, `x-amz-mp-parts-count`).
     func getObject(_ bucket: String, _ key: String, request: Request, query: S3Query) async throws -> Response {
-        let isHead = request.method == .head
-        if let part = query["partNumber"], part != "1" {
-            throw S3Error(.rangeNotSatisfiable, "InvalidPartNumber", "The requested partnumber is not satisfiable")
-        }
         try Self.requireCurrentVersion(query)
-        let range = Self.byteRange(request.headers[.range])
+        var range = Self.byteRange(request.headers[.range])
+        var partsCount: Int?
+        if let part = query["partNumber"] {
+            guard request.headers[.range] == nil else {
+                throw S3Error(.badRequest, "InvalidRequest", "Cannot specify both Range header and partNumber query parameter")
+            }
+            (range, partsCount) = try await partRange(bucket, key, part: part)
+        }
+        var response = try await getObject(bucket, key, range: range, request: request, query: query)
+        if let partsCount, response.status.kind == .successful {
+            response.headers[S3Header.partsCount] = String(partsCount)
+        }
+        return response
+    }
+
+    /// The bytes of part `part` of an object completed from parts, and how many parts it has;
+    /// part 1 of an object stored in one piece is all of it. 416 `InvalidPartNumber` for a part the
+    /// object does not have, or whose place the store does not know (an S3 API that does not list
+    /// part sizes).
+    func partRange(_ bucket: String, _ key: String, part: String) async throws -> (ObjectByteRange?, Int?) {
+        let number = try Self.partNumber(part)
+        let invalid = S3Error(.rangeNotSatisfiable, "InvalidPartNumber", "The requested partnumber is not satisfiable")
+        let attributes = try await objects.objectAttributes(bucket: bucket, key: key)
+        guard let count = attributes.partCount else {
+            guard number == 1 else { throw invalid }
+            return (nil, nil)
+        }
+        guard number <= count, attributes.partSizes.count == count else { throw invalid }
+        let first = attributes.partSizes.prefix(number - 1).reduce(0, +)
+        return (.closed(first: first, last: first + attributes.partSizes[number - 1] - 1), count)
+    }
+
+    func getObject(
+        _ bucket: String, _ key: String, range: ObjectByteRange?, request: Request, query: S3Query
+    ) async throws -> Response {
+        let isHead = request.method == .head
         let hasConditions = [HTTPField.Name.ifMatch, .ifNoneMatch, .ifModifiedSince, .ifUnmodifiedSince].contains {
             request.headers[$0] != nil
         }
