@@ -18,6 +18,7 @@ extension S3Client {
     ///   - metadataDirective: keep or replace the content type and user metadata.
     ///   - storageClass: the copy's storage class (`STANDARD` when nil).
     ///   - serverSideEncryption: the copy's encryption (the bucket's default when nil).
+    ///   - tags: the copy's tags (`x-amz-tagging-directive: REPLACE`); nil copies the source's.
     ///   - sourceIfMatch: copy only while the source has this ETag (`x-amz-copy-source-if-match`;
     ///     S3 answers 412 `PreconditionFailed` otherwise).
     /// - Returns: the copy's ETag.
@@ -26,10 +27,11 @@ extension S3Client {
     public func copyObject(
         sourceBucket: String, sourceKey: String, bucket: String, key: String,
         metadataDirective: MetadataDirective = .copy, storageClass: String? = nil,
-        serverSideEncryption: ServerSideEncryption? = nil, sourceIfMatch: String? = nil
+        serverSideEncryption: ServerSideEncryption? = nil, tags: [String: String]? = nil, sourceIfMatch: String? = nil
     ) async throws -> String? {
-        var options = PutOptions(serverSideEncryption: serverSideEncryption, storageClass: storageClass)
+        var options = PutOptions(serverSideEncryption: serverSideEncryption, storageClass: storageClass, tags: tags ?? [:])
         var headers = [("x-amz-copy-source", path(sourceBucket, sourceKey))]
+        if tags != nil { headers.append(("x-amz-tagging-directive", "REPLACE")) }
         if let sourceIfMatch { headers.append(("x-amz-copy-source-if-match", "\"\(sourceIfMatch)\"")) }
         switch metadataDirective {
         case .copy:

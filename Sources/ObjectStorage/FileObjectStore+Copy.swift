@@ -8,7 +8,7 @@ extension FileObjectStore {
         try await perform { [self] in
             try requireBucket(request.bucket)
             try requireStorable(request.key)
-            let (fd, path, stamp, source) = try openCopySource(request.source)
+            let (fd, path, stamp, source, sourceTags) = try openCopySource(request.source)
             defer { FileSystem.close(fd) }
             let written = try writeTemporary(hashing: true) { writer in
                 try writer.append(from: fd, path: path, range: 0..<stamp.size)
@@ -16,7 +16,8 @@ extension FileObjectStore {
             let properties = request.replacement ?? ObjectProperties(contentType: source.contentType, metadata: source.metadata)
             let entry = ObjectSidecar.Entry(
                 stamp: written.stamp, etag: written.md5 ?? "", contentType: properties.contentType,
-                metadata: properties.metadata, storageClass: request.storageClass == "STANDARD" ? nil : request.storageClass)
+                metadata: properties.metadata, tags: request.tags ?? sourceTags,
+                storageClass: request.storageClass == "STANDARD" ? nil : request.storageClass)
             return try install(written.path, bucket: request.bucket, key: request.key, entry: entry)
         }
     }

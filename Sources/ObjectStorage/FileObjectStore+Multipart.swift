@@ -56,7 +56,7 @@ extension FileObjectStore {
         guard MultipartRules.partNumbers.contains(partNumber) else { throw ObjectStoreError.invalidPart(partNumber: partNumber) }
         return try await perform { [self] in
             _ = try openUpload(uploadID, bucket: bucket, key: key)
-            let (fd, path, stamp, _) = try openCopySource(source)
+            let (fd, path, stamp, _, _) = try openCopySource(source)
             defer { FileSystem.close(fd) }
             let bytes: Range<Int64>
             if let range {
@@ -103,7 +103,7 @@ extension FileObjectStore {
             let entry = ObjectSidecar.Entry(
                 stamp: written.stamp, etag: MultipartRules.etag(ofPartETags: selected.map(\.etag)),
                 contentType: manifest.properties.contentType, metadata: manifest.properties.metadata,
-                storageClass: manifest.storageClass, partSizes: selected.map(\.size))
+                tags: manifest.properties.tags, storageClass: manifest.storageClass, partSizes: selected.map(\.size))
             let info = try install(written.path, bucket: bucket, key: key, entry: entry)
             // A completion that races this one has installed the same object: either may end the upload.
             do {

@@ -74,19 +74,21 @@ extension FileObjectStore {
         }
     }
 
-    /// Opens the object `key` for a copy: its descriptor (to close), path, stamp and description,
-    /// after checking the source's required ETag.
-    func openCopySource(_ source: ObjectCopySource) throws -> (fd: Int32, path: String, stamp: FileStamp, info: ObjectInfo) {
+    /// Opens the object `key` for a copy: its descriptor (to close), path, stamp, description and
+    /// tags, after checking the source's required ETag.
+    func openCopySource(_ source: ObjectCopySource) throws -> (
+        fd: Int32, path: String, stamp: FileStamp, info: ObjectInfo, tags: [String: String]
+    ) {
         try requireBucket(source.bucket)
         try requireStorable(source.key)
         let (fd, path, stamp) = try openObjectFile(source.bucket, source.key)
         do {
-            let info = try describe(
-                key: source.key, path: path, stamp: stamp, sidecar: readSidecar(source.bucket, source.key), fd: fd)
+            let sidecar = readSidecar(source.bucket, source.key)
+            let info = try describe(key: source.key, path: path, stamp: stamp, sidecar: sidecar, fd: fd)
             if let ifMatch = source.ifMatch, MultipartRules.unquoted(ifMatch) != info.etag {
                 throw ObjectStoreError.preconditionFailed
             }
-            return (fd, path, stamp, info)
+            return (fd, path, stamp, info, (sidecar?.entry(matching: stamp) ?? sidecar?.entries.first)?.tags ?? [:])
         } catch {
             FileSystem.close(fd)
             throw error

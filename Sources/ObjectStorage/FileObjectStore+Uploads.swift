@@ -12,8 +12,8 @@ import Darwin
 /// How ``FileObjectStore`` keeps multipart uploads: one directory per upload under `tmp/uploads/`,
 /// so that an upload survives a restart and never shows among the objects.
 ///
-/// - `tmp/uploads/<id>/upload` — the manifest (JSON: bucket, key, content type, metadata, storage
-///   class, initiation time), written atomically when the upload is created.
+/// - `tmp/uploads/<id>/upload` — the manifest (JSON: bucket, key, content type, metadata, tags,
+///   storage class, initiation time), written atomically when the upload is created.
 /// - `tmp/uploads/<id>/part-<00001…10000>-<md5>` — a part; its ETag is in its name, so one rename
 ///   installs bytes and ETag together. A newer part of the same number replaces the older one.
 /// - `tmp/uploads/.<id>.<uuid>` — an upload that was completed or aborted: renamed away in one
@@ -36,6 +36,7 @@ extension FileObjectStore {
                 "initiatedMilliseconds": Self.milliseconds(initiated),
             ]
             if let contentType = properties.contentType { object["contentType"] = contentType }
+            if !properties.tags.isEmpty { object["tags"] = properties.tags }
             if let storageClass { object["storageClass"] = storageClass }
             return Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
         }
@@ -61,7 +62,8 @@ extension FileObjectStore {
             self.bucket = bucket
             self.key = key
             properties = ObjectProperties(
-                contentType: object["contentType"] as? String, metadata: object["metadata"] as? [String: String] ?? [:])
+                contentType: object["contentType"] as? String, metadata: object["metadata"] as? [String: String] ?? [:],
+                tags: object["tags"] as? [String: String] ?? [:])
             storageClass = object["storageClass"] as? String
             self.initiated = Date(timeIntervalSince1970: Double(initiated) / 1000)
         }

@@ -52,8 +52,8 @@ extension MemoryObjectStore {
         let info = ObjectInfo(
             key: key, size: Int64(body.count), lastModified: Date(), etag: MultipartRules.etag(ofPartETags: selected.map(\.etag)),
             contentType: upload.properties.contentType, metadata: upload.properties.metadata,
-            storageClass: upload.upload.storageClass)
-        objects[bucket]![key] = Entry(info: info, body: body, partSizes: selected.map(\.size))
+            storageClass: upload.upload.storageClass, tagCount: upload.properties.tags.count)
+        objects[bucket]![key] = Entry(info: info, body: body, tags: upload.properties.tags, partSizes: selected.map(\.size))
         uploads[uploadID] = nil
         return info
     }
@@ -84,11 +84,12 @@ extension MemoryObjectStore {
         let source = try copySource(request.source)
         let properties =
             request.replacement ?? ObjectProperties(contentType: source.info.contentType, metadata: source.info.metadata)
+        let tags = request.tags ?? source.tags
         let info = ObjectInfo(
             key: request.key, size: Int64(source.body.count), lastModified: Date(), etag: Self.md5Hex(source.body),
             contentType: properties.contentType, metadata: properties.metadata,
-            storageClass: request.storageClass ?? "STANDARD")
-        objects[request.bucket]![request.key] = Entry(info: info, body: source.body)
+            storageClass: request.storageClass ?? "STANDARD", tagCount: tags.count)
+        objects[request.bucket]![request.key] = Entry(info: info, body: source.body, tags: tags)
         return info
     }
 

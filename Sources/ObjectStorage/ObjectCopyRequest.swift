@@ -1,14 +1,17 @@
 import Foundation
 
-/// The content type and user metadata an object is written with.
+/// The content type, user metadata and tags an object is written with.
 public struct ObjectProperties: Sendable, Hashable {
     public var contentType: String?
     /// Names lowercased, without the `x-amz-meta-` prefix.
     public var metadata: [String: String]
+    /// The object's tags; the caller has checked S3's limits.
+    public var tags: [String: String]
 
-    public init(contentType: String? = nil, metadata: [String: String] = [:]) {
+    public init(contentType: String? = nil, metadata: [String: String] = [:], tags: [String: String] = [:]) {
         self.contentType = contentType
         self.metadata = metadata
+        self.tags = tags
     }
 }
 
@@ -32,19 +35,23 @@ public struct ObjectCopyRequest: Sendable, Hashable {
     public var source: ObjectCopySource
     public var bucket: String
     public var key: String
-    /// The copy's content type and metadata (S3's `REPLACE`); nil keeps the source's (`COPY`).
+    /// The copy's content type and metadata (S3's metadata directive `REPLACE`); nil keeps the
+    /// source's (`COPY`). Its tags are not used: see ``tags``.
     public var replacement: ObjectProperties?
+    /// The copy's tags (S3's tagging directive `REPLACE`); nil keeps the source's (`COPY`).
+    public var tags: [String: String]?
     /// The copy's storage class; nil is `STANDARD`, as in S3.
     public var storageClass: String?
 
     public init(
         source: ObjectCopySource, bucket: String, key: String, replacement: ObjectProperties? = nil,
-        storageClass: String? = nil
+        tags: [String: String]? = nil, storageClass: String? = nil
     ) {
         self.source = source
         self.bucket = bucket
         self.key = key
         self.replacement = replacement
+        self.tags = tags
         self.storageClass = storageClass
     }
 }

@@ -8,7 +8,8 @@ extension S3ObjectStore {
         bucket: String, key: String, properties: ObjectProperties, storageClass: String?
     ) async throws -> MultipartUpload {
         let options = S3Client.PutOptions(
-            contentType: properties.contentType, metadata: properties.metadata, storageClass: storageClass)
+            contentType: properties.contentType, metadata: properties.metadata, storageClass: storageClass,
+            tags: properties.tags)
         let id = try await translating(bucket: bucket, key: key) {
             try await client.createMultipartUpload(bucket: bucket, key: key, options: options)
         }
@@ -110,7 +111,7 @@ extension S3ObjectStore {
         _ = try await translating(bucket: request.bucket, key: request.key) {
             try await client.copyObject(
                 sourceBucket: source.bucket, sourceKey: source.key, bucket: request.bucket, key: request.key,
-                metadataDirective: directive, storageClass: request.storageClass,
+                metadataDirective: directive, storageClass: request.storageClass, tags: request.tags,
                 sourceIfMatch: source.ifMatch.map { "\"\(Self.unquoted($0))\"" })
         }
         return try await headObject(bucket: request.bucket, key: request.key)

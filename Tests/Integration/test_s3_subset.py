@@ -579,10 +579,13 @@ def test_cp_between_keys_and_metadata_directive(server, bucket, tmp_path):
     assert head["ETag"] == '"%s"' % hashlib.md5(b'{"Records":[]}').hexdigest()
     s3cli(server, "s3api", "copy-object", "--bucket", bucket, "--key", "replaced.json",
           "--copy-source", f"{bucket}/orig.json", "--metadata-directive", "REPLACE",
-          "--metadata", "owner=ops", "--content-type", "text/plain", "--storage-class", "STANDARD_IA")
+          "--metadata", "owner=ops", "--content-type", "text/plain", "--storage-class", "STANDARD_IA",
+          "--tagging-directive", "REPLACE", "--tagging", "team=ops")
     replaced = out(s3cli(server, "s3api", "head-object", "--bucket", bucket, "--key", "replaced.json"))
     assert replaced["Metadata"] == {"owner": "ops"} and replaced["ContentType"] == "text/plain"
     assert replaced["StorageClass"] == "STANDARD_IA"
+    tags = out(s3cli(server, "s3api", "get-object-tagging", "--bucket", bucket, "--key", "replaced.json"))["TagSet"]
+    assert tags == [{"Key": "team", "Value": "ops"}]
     # In place with REPLACE (what `aws s3 cp --metadata-directive REPLACE` onto itself does).
     s3cli(server, "s3", "cp", f"s3://{bucket}/orig.json", f"s3://{bucket}/orig.json",
           "--metadata-directive", "REPLACE", "--metadata", "v=2")

@@ -33,7 +33,8 @@ extension ObjectStoreConformance {
         let key = "uploads/big object é+.bin"
         let upload = try await store.createMultipartUpload(
             bucket: bucket, key: key,
-            properties: ObjectProperties(contentType: "application/x-gzip", metadata: ["signature": "ab01"]), storageClass: nil)
+            properties: ObjectProperties(contentType: "application/x-gzip", metadata: ["signature": "ab01"], tags: ["team": "audit"]),
+            storageClass: nil)
         #expect(upload.key == key)
         #expect(!upload.uploadID.isEmpty)
         let first = bytes(partSize, seed: 1)
@@ -74,6 +75,7 @@ extension ObjectStoreConformance {
         #expect(stored.info.etag == etag)
         #expect(stored.info.contentType == "application/x-gzip")
         #expect(stored.info.metadata == ["signature": "ab01"])
+        #expect(try await store.objectTags(bucket: bucket, key: key) == ["team": "audit"])
         let attributes = try await store.objectAttributes(bucket: bucket, key: key)
         #expect(attributes.partCount == 2)
         #expect(attributes.partSizes.isEmpty || attributes.partSizes == [Int64(partSize), 2000])
@@ -173,7 +175,8 @@ extension ObjectStoreConformance {
         try await store.createBucket(bucket, region: "us-east-1")
         let body = bytes(3000, seed: 6)
         try await store.putObject(
-            bucket: bucket, key: "src/a b", body: body, contentType: "application/json", metadata: ["signature": "ff"])
+            bucket: bucket, key: "src/a b", body: body, contentType: "application/json", metadata: ["signature": "ff"],
+            tags: ["k": "v"])
         let same = try await store.copyObject(
             ObjectCopyRequest(source: ObjectCopySource(bucket: bucket, key: "src/a b"), bucket: bucket, key: "dst/copy"))
         #expect(same.etag == md5(body))
@@ -182,16 +185,18 @@ extension ObjectStoreConformance {
         #expect(copied.info.contentType == "application/json")
         #expect(copied.info.metadata == ["signature": "ff"])
         #expect(copied.info.storageClass == "STANDARD")
+        #expect(try await store.objectTags(bucket: bucket, key: "dst/copy") == ["k": "v"])
 
         try await store.copyObject(
             ObjectCopyRequest(
                 source: ObjectCopySource(bucket: bucket, key: "src/a b", ifMatch: "\"\(md5(body))\""), bucket: bucket,
                 key: "dst/replaced", replacement: ObjectProperties(contentType: "text/plain", metadata: ["v": "2"]),
-                storageClass: "STANDARD_IA"))
+                tags: ["new": "1"], storageClass: "STANDARD_IA"))
         let replaced = try await store.headObject(bucket: bucket, key: "dst/replaced")
         #expect(replaced.contentType == "text/plain")
         #expect(replaced.metadata == ["v": "2"])
         #expect(replaced.storageClass == "STANDARD_IA")
+        #expect(try await store.objectTags(bucket: bucket, key: "dst/replaced") == ["new": "1"])
         #expect(replaced.size == 3000)
 
         // Onto itself, with new metadata.

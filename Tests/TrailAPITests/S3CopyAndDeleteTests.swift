@@ -19,7 +19,7 @@ import Testing
             let etag = try #require(
                 try await client.s3(
                     .put, "/trail-logs/" + S3Client.encodeKey(key),
-                    headers: ["Content-Type": "application/json", "x-amz-meta-signature": "ab"], body: body
+                    headers: ["Content-Type": "application/json", "x-amz-meta-signature": "ab", "x-amz-tagging": "a=1"], body: body
                 ).header("ETag"))
 
             let copied = try await client.s3(
@@ -32,18 +32,21 @@ import Testing
             #expect(head.header("Content-Type") == "application/json")
             #expect(head.header("x-amz-meta-signature") == "ab")
             #expect(try await objects.getObject(bucket: "other-bucket", key: "copy").body == body)
+            #expect(try await objects.objectTags(bucket: "other-bucket", key: "copy") == ["a": "1"])
 
             let replaced = try await client.s3(
                 .put, "/trail-logs/replaced",
                 headers: [
                     "x-amz-copy-source": "trail-logs/" + S3Client.encodeKey(key), "x-amz-metadata-directive": "REPLACE",
                     "x-amz-meta-new": "1", "Content-Type": "text/plain", "x-amz-storage-class": "GLACIER_IR",
+                    "x-amz-tagging-directive": "REPLACE", "x-amz-tagging": "b=2",
                 ])
             #expect(replaced.status == .ok)
             let info = try await objects.headObject(bucket: "trail-logs", key: "replaced")
             #expect(info.metadata == ["new": "1"])
             #expect(info.contentType == "text/plain")
             #expect(info.storageClass == "GLACIER_IR")
+            #expect(try await objects.objectTags(bucket: "trail-logs", key: "replaced") == ["b": "2"])
             #expect(try await client.s3(.head, "/trail-logs/replaced").header("x-amz-storage-class") == "GLACIER_IR")
 
             // Onto itself: only when something changes.
@@ -69,6 +72,7 @@ import Testing
                 (["x-amz-copy-source-if-modified-since": future], .preconditionFailed, "PreconditionFailed"),
                 (["x-amz-copy-source-if-unmodified-since": past], .preconditionFailed, "PreconditionFailed"),
                 (["x-amz-metadata-directive": "MERGE"], .badRequest, "InvalidArgument"),
+                (["x-amz-tagging-directive": "MERGE"], .badRequest, "InvalidArgument"),
                 (["x-amz-storage-class": "COLD"], .badRequest, "InvalidStorageClass"),
             ]
             for (extra, status, code) in cases {

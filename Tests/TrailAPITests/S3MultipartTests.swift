@@ -31,7 +31,10 @@ import Testing
             let path = "/trail-logs/" + S3Client.encodeKey("big/a b+é.gz")
             let id = try await Self.create(
                 client, path,
-                headers: ["Content-Type": "application/x-gzip", "x-amz-meta-Signature": "0a", "x-amz-storage-class": "STANDARD_IA"])
+                headers: [
+                    "Content-Type": "application/x-gzip", "x-amz-meta-Signature": "0a", "x-amz-storage-class": "STANDARD_IA",
+                    "x-amz-tagging": "team=audit",
+                ])
             let first = Data((0..<Self.partSize).map { UInt8(truncatingIfNeeded: $0 &* 13) })
             let second = Data("the last part".utf8)
             let md5 = Data(Insecure.MD5.hash(data: first)).base64EncodedString()
@@ -74,6 +77,7 @@ import Testing
             #expect(get.header("Content-Type") == "application/x-gzip")
             #expect(get.header("x-amz-meta-signature") == "0a")
             #expect(get.header("x-amz-storage-class") == "STANDARD_IA")
+            #expect(try await objects.objectTags(bucket: "trail-logs", key: "big/a b+é.gz") == ["team": "audit"])
             #expect(try await objects.headObject(bucket: "trail-logs", key: "big/a b+é.gz").size == Int64(Self.partSize + 13))
 
             let attributes = try await client.s3(

@@ -8,22 +8,18 @@ import ObjectStorage
 extension S3Operations {
     /// `PUT /bucket/key` with `x-amz-copy-source: [/]bucket/key[?versionId=…]` (URL-encoded):
     /// a server-side copy. `x-amz-metadata-directive: COPY` (default) keeps the source's content
-    /// type and metadata, `REPLACE` takes the request's; `x-amz-storage-class` sets the copy's
-    /// class (`STANDARD` otherwise). `x-amz-copy-source-if-*` conditions answer 412
+    /// type and metadata, `REPLACE` takes the request's; `x-amz-tagging-directive` does the same
+    /// for tags (`x-amz-tagging`); `x-amz-storage-class` sets the copy's class (`STANDARD` otherwise). `x-amz-copy-source-if-*` conditions answer 412
     /// `PreconditionFailed`; copying an object onto itself without changing anything is
     /// `InvalidRequest`, as in S3.
     func copyObject(_ bucket: String, _ key: String, request: Request) async throws -> Response {
         guard key.utf8.count <= 1024 else { throw S3Error(ObjectStoreError.invalidKey(key)) }
-        let replace: Bool
-        switch request.headers[S3Header.metadataDirective]?.uppercased() {
-        case nil, "COPY": replace = false
-        case "REPLACE": replace = true
-        case let other?:
-            throw S3Error.invalidArgument("Unknown metadata directive.", name: "x-amz-metadata-directive", value: other)
-        }
+        let replace = try Self.replaces(request.headers[S3Header.metadataDirective], "metadata", name: "x-amz-metadata-directive")
+        let replaceTags = try Self.replaces(request.headers[S3Header.taggingDirective], "tagging", name: "x-amz-tagging-directive")
+        try accessControl.checkHeaders(request.headers)
         let storageClass = try Self.storageClass(request.headers)
         let (sourceBucket, sourceKey, _) = try Self.copySource(request.headers[S3Header.copySource] ?? "")
-        if sourceBucket == bucket, sourceKey == key, !replace, storageClass == nil {
+        if sourceBucket == bucket, sourceKey == key, !replace, !replaceTags, storageClass == nil {
             throw S3Error(
                 .badRequest, "InvalidRequest",
                 "This copy request is illegal because it is trying to copy an object to itself without changing the "
@@ -33,9 +29,11 @@ extension S3Operations {
             replace
             ? ObjectProperties(contentType: request.headers[.contentType], metadata: try Self.userMetadata(request.headers))
             : nil
+        let tags = replaceTags ? try Self.objectTags(request.headers) : nil
         let (source, _) = try await checkedCopySource(request)
         let info = try await objects.copyObject(
-            ObjectCopyRequest(source: source, bucket: bucket, key: key, replacement: replacement, storageClass: storageClass))
+            ObjectCopyRequest(
+                source: source, bucket: bucket, key: key, replacement: replacement, tags: tags, storageClass: storageClass))
         var xml = S3XML(root: "CopyObjectResult")
         xml.element("ETag", "\"\(info.etag)\"")
         xml.element("LastModified", S3Text.iso8601(info.lastModified))
@@ -56,6 +54,16 @@ extension S3Operations {
         // For a copy, a condition that would give 304 on a GET is a failed precondition too.
         guard case .proceed = outcome else { throw S3Error(ObjectStoreError.preconditionFailed) }
         return (ObjectCopySource(bucket: bucket, key: key, ifMatch: info.etag), info)
+    }
+
+    /// Whether a copy directive header says `REPLACE` (`COPY` or none: false); `InvalidArgument`
+    /// for anything else.
+    static func replaces(_ directive: String?, _ what: String, name: String) throws -> Bool {
+        switch directive?.uppercased() {
+        case nil, "COPY": return false
+        case "REPLACE": return true
+        case let other?: throw S3Error.invalidArgument("Unknown \(what) directive.", name: name, value: other)
+        }
     }
 
     /// `bucket/key`, `/bucket/key`, with `?versionId=…`, percent-encoded (`+` is a plus).

@@ -133,6 +133,7 @@ enum S3Header {
     static let copySourceIfModifiedSince = HTTPField.Name("x-amz-copy-source-if-modified-since")!
     static let copySourceIfUnmodifiedSince = HTTPField.Name("x-amz-copy-source-if-unmodified-since")!
     static let metadataDirective = HTTPField.Name("x-amz-metadata-directive")!
+    static let taggingDirective = HTTPField.Name("x-amz-tagging-directive")!
     static let objectAttributes = HTTPField.Name("x-amz-object-attributes")!
     static let maxParts = HTTPField.Name("x-amz-max-parts")!
     static let partNumberMarker = HTTPField.Name("x-amz-part-number-marker")!

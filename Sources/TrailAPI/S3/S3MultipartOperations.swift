@@ -7,12 +7,14 @@ import ObjectStorage
 // MARK: - Multipart uploads
 
 extension S3Operations {
-    /// `POST /bucket/key?uploads` (CreateMultipartUpload): `Content-Type`, `x-amz-meta-*` and
-    /// `x-amz-storage-class` apply to the completed object.
+    /// `POST /bucket/key?uploads` (CreateMultipartUpload): `Content-Type`, `x-amz-meta-*`,
+    /// `x-amz-tagging` and `x-amz-storage-class` apply to the completed object; ACL headers as PutObject's.
     func createMultipartUpload(_ bucket: String, _ key: String, request: Request) async throws -> Response {
         guard key.utf8.count <= 1024 else { throw S3Error(ObjectStoreError.invalidKey(key)) }
+        try accessControl.checkHeaders(request.headers)
         let properties = ObjectProperties(
-            contentType: request.headers[.contentType], metadata: try Self.userMetadata(request.headers))
+            contentType: request.headers[.contentType], metadata: try Self.userMetadata(request.headers),
+            tags: try Self.objectTags(request.headers))
         let upload = try await objects.createMultipartUpload(
             bucket: bucket, key: key, properties: properties, storageClass: try Self.storageClass(request.headers))
         var xml = S3XML(root: "InitiateMultipartUploadResult")
