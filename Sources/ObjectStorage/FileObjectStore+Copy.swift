@@ -16,9 +16,9 @@ extension FileObjectStore {
             let properties = request.replacement ?? ObjectProperties(contentType: source.contentType, metadata: source.metadata)
             let entry = ObjectSidecar.Entry(
                 stamp: written.stamp, etag: written.md5 ?? "", contentType: properties.contentType,
-                metadata: properties.metadata, tags: request.tags ?? sourceTags,
-                storageClass: request.storageClass == "STANDARD" ? nil : request.storageClass)
-            return try install(written.path, bucket: request.bucket, key: request.key, entry: entry)
+                metadata: properties.metadata, tags: request.tags ?? sourceTags)
+            let info = try install(written.path, bucket: request.bucket, key: request.key, entry: entry)
+            return try transitionInstalled(info, bucket: request.bucket, key: request.key, to: request.storageClass)
         }
     }
 

@@ -12,7 +12,7 @@ import Darwin
 
 extension FileObjectStore {
     public func createMultipartUpload(
-        bucket: String, key: String, properties: ObjectProperties, storageClass: String?
+        bucket: String, key: String, properties: ObjectProperties, storageClass: StorageClass
     ) async throws -> MultipartUpload {
         try await perform { [self] in
             try requireBucket(bucket)
@@ -23,7 +23,7 @@ extension FileObjectStore {
             guard try FileSystem.makeDirectory(directory) else { throw ObjectStoreError.storage("upload ID collision") }
             let manifest = UploadManifest(
                 bucket: bucket, key: key, properties: properties,
-                storageClass: storageClass == "STANDARD" ? nil : storageClass, initiated: Date())
+                storageClass: storageClass, initiated: Date())
             do {
                 try writeAtomically(try manifest.serialized(), to: directory + "/upload", directory: directory)
                 try FileSystem.fsyncDirectory(uploadsPath)
@@ -103,8 +103,9 @@ extension FileObjectStore {
             let entry = ObjectSidecar.Entry(
                 stamp: written.stamp, etag: MultipartRules.etag(ofPartETags: selected.map(\.etag)),
                 contentType: manifest.properties.contentType, metadata: manifest.properties.metadata,
-                tags: manifest.properties.tags, storageClass: manifest.storageClass, partSizes: selected.map(\.size))
-            let info = try install(written.path, bucket: bucket, key: key, entry: entry)
+                tags: manifest.properties.tags, partSizes: selected.map(\.size))
+            var info = try install(written.path, bucket: bucket, key: key, entry: entry)
+            info = try transitionInstalled(info, bucket: bucket, key: key, to: manifest.storageClass)
             // A completion that races this one has installed the same object: either may end the upload.
             do {
                 try removeUpload(uploadID)
@@ -127,7 +128,7 @@ extension FileObjectStore {
             let manifest = try openUpload(uploadID, bucket: bucket, key: key)
             let parts = try partFiles(uploadID).values.map(\.part)
             return MultipartRules.page(
-                parts, after: marker, maxParts: maxParts, storageClass: manifest.storageClass ?? "STANDARD")
+                parts, after: marker, maxParts: maxParts, storageClass: manifest.storageClass.rawValue)
         }
     }
 
@@ -136,6 +137,17 @@ extension FileObjectStore {
             try requireBucket(request.bucket)
             let uploads = try allUploads().filter { $0.manifest.bucket == request.bucket }.map { $0.manifest.upload(id: $0.id) }
             return MultipartUploadListing.page(of: uploads, request: request)
+        }
+    }
+
+    /// Moves an object just installed into `storageClass` (its tier folder), as a put with
+    /// `x-amz-storage-class` ends: for that moment it was STANDARD.
+    func transitionInstalled(_ info: ObjectInfo, bucket: String, key: String, to storageClass: StorageClass) throws
+        -> ObjectInfo
+    {
+        guard storageClass != .standard else { return info }
+        return try locks.withLock(bucket, key) {
+            try withTierLock { try transitionLocked(bucket: bucket, key: key, to: storageClass, ifMatch: info.etag) }
         }
     }
 }

@@ -27,7 +27,7 @@ extension FileObjectStore {
         var bucket: String
         var key: String
         var properties: ObjectProperties
-        var storageClass: String?
+        var storageClass: StorageClass
         var initiated: Date
 
         func serialized() throws -> [UInt8] {
@@ -37,12 +37,12 @@ extension FileObjectStore {
             ]
             if let contentType = properties.contentType { object["contentType"] = contentType }
             if !properties.tags.isEmpty { object["tags"] = properties.tags }
-            if let storageClass { object["storageClass"] = storageClass }
+            if storageClass != .standard { object["storageClass"] = storageClass.rawValue }
             return Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
         }
 
         /// `initiated` is kept to the millisecond, as listings show it.
-        init(bucket: String, key: String, properties: ObjectProperties, storageClass: String?, initiated: Date) {
+        init(bucket: String, key: String, properties: ObjectProperties, storageClass: StorageClass, initiated: Date) {
             self.bucket = bucket
             self.key = key
             self.properties = properties
@@ -64,12 +64,12 @@ extension FileObjectStore {
             properties = ObjectProperties(
                 contentType: object["contentType"] as? String, metadata: object["metadata"] as? [String: String] ?? [:],
                 tags: object["tags"] as? [String: String] ?? [:])
-            storageClass = object["storageClass"] as? String
+            storageClass = (object["storageClass"] as? String).flatMap(StorageClass.init(rawValue:)) ?? .standard
             self.initiated = Date(timeIntervalSince1970: Double(initiated) / 1000)
         }
 
         func upload(id: String) -> MultipartUpload {
-            MultipartUpload(uploadID: id, key: key, initiated: initiated, storageClass: storageClass ?? "STANDARD")
+            MultipartUpload(uploadID: id, key: key, initiated: initiated, storageClass: storageClass.rawValue)
         }
     }
 

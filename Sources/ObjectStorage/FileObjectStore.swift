@@ -318,15 +318,13 @@ public final class FileObjectStore: ObjectStore {
     static func info(key: String, stamp: FileStamp, entry: ObjectSidecar.Entry) -> ObjectInfo {
         ObjectInfo(
             key: key, size: stamp.size, lastModified: stamp.lastModified, etag: entry.etag,
-            contentType: entry.contentType, metadata: entry.metadata, storageClass: entry.storageClass ?? "STANDARD",
-            tagCount: entry.tags.count)
+            contentType: entry.contentType, metadata: entry.metadata, tagCount: entry.tags.count)
     }
 
     static func info(key: String, stamp: FileStamp, etag: String, latest: ObjectSidecar.Entry?) -> ObjectInfo {
         ObjectInfo(
             key: key, size: stamp.size, lastModified: stamp.lastModified, etag: etag,
-            contentType: latest?.contentType, metadata: latest?.metadata ?? [:],
-            storageClass: latest?.storageClass ?? "STANDARD", tagCount: latest?.tags.count ?? 0)
+            contentType: latest?.contentType, metadata: latest?.metadata ?? [:], tagCount: latest?.tags.count ?? 0)
     }
 
     func readSidecar(_ bucket: String, _ key: String) -> ObjectSidecar? {

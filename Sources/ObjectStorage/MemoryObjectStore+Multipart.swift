@@ -4,13 +4,13 @@ import Foundation
 
 extension MemoryObjectStore {
     public func createMultipartUpload(
-        bucket: String, key: String, properties: ObjectProperties, storageClass: String?
+        bucket: String, key: String, properties: ObjectProperties, storageClass: StorageClass
     ) async throws -> MultipartUpload {
         guard objects[bucket] != nil else { throw ObjectStoreError.noSuchBucket(bucket) }
         guard !key.isEmpty else { throw ObjectStoreError.invalidKey(key) }
         let upload = MultipartUpload(
             uploadID: UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), key: key, initiated: Date(),
-            storageClass: storageClass ?? "STANDARD")
+            storageClass: storageClass.rawValue)
         uploads[upload.uploadID] = Upload(bucket: bucket, upload: upload, properties: properties)
         return upload
     }
@@ -88,7 +88,7 @@ extension MemoryObjectStore {
         let info = ObjectInfo(
             key: request.key, size: Int64(source.body.count), lastModified: Date(), etag: Self.md5Hex(source.body),
             contentType: properties.contentType, metadata: properties.metadata,
-            storageClass: request.storageClass ?? "STANDARD", tagCount: tags.count)
+            storageClass: request.storageClass.rawValue, tagCount: tags.count)
         objects[request.bucket]![request.key] = Entry(info: info, body: source.body, tags: tags)
         return info
     }

@@ -40,12 +40,12 @@ public struct ObjectCopyRequest: Sendable, Hashable {
     public var replacement: ObjectProperties?
     /// The copy's tags (S3's tagging directive `REPLACE`); nil keeps the source's (`COPY`).
     public var tags: [String: String]?
-    /// The copy's storage class; nil is `STANDARD`, as in S3.
-    public var storageClass: String?
+    /// The copy's storage class (`STANDARD` unless asked for, as in S3).
+    public var storageClass: StorageClass
 
     public init(
         source: ObjectCopySource, bucket: String, key: String, replacement: ObjectProperties? = nil,
-        tags: [String: String]? = nil, storageClass: String? = nil
+        tags: [String: String]? = nil, storageClass: StorageClass = .standard
     ) {
         self.source = source
         self.bucket = bucket

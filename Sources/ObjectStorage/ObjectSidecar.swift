@@ -7,7 +7,7 @@
 /// inode=1234<TAB>size=6<TAB>mtime=1700000000.000000123<TAB>etag=…<TAB>content-type=text/plain<TAB>meta.foo=bar<TAB>tag.team=audit
 /// ```
 /// An object completed from a multipart upload also has `parts=<size>,<size>,…` (its parts' sizes,
-/// for GetObjectAttributes), and one stored in another class than STANDARD `storage-class=<class>`.
+/// for GetObjectAttributes).
 /// One line per version, newest first. Each line describes the data file it was written for
 /// (inode, size, modification time); a line only applies while the data file still has that stamp.
 /// A put writes the new line *and* the line of the data file it replaces, before it renames the new
@@ -22,8 +22,6 @@ struct ObjectSidecar: Equatable {
         var metadata: [String: String]
         /// The object's tags (`tag.<key>=<value>` fields).
         var tags: [String: String] = [:]
-        /// Nil is `STANDARD`.
-        var storageClass: String? = nil
         /// The sizes of the parts a multipart upload was completed from, in order; nil otherwise.
         var partSizes: [Int64]? = nil
     }
@@ -58,10 +56,6 @@ struct ObjectSidecar: Equatable {
                 out.append(9)
                 field("content-type", contentType)
             }
-            if let storageClass = entry.storageClass {
-                out.append(9)
-                field("storage-class", storageClass)
-            }
             if let partSizes = entry.partSizes {
                 out.append(9)
                 field("parts", partSizes.map(String.init).joined(separator: ","))
@@ -93,7 +87,6 @@ struct ObjectSidecar: Equatable {
             var contentType: String?
             var metadata: [String: String] = [:]
             var tags: [String: String] = [:]
-            var storageClass: String?
             var partSizes: [Int64]?
             for field in line.split(separator: 9, omittingEmptySubsequences: true) {
                 guard let equals = field.firstIndex(of: UInt8(ascii: "=")) else { return nil }
@@ -110,7 +103,6 @@ struct ObjectSidecar: Equatable {
                     mtime = (s, ns)
                 case "etag": etag = Self.decode(value)
                 case "content-type": contentType = Self.decode(value)
-                case "storage-class": storageClass = Self.decode(value)
                 case "parts":
                     let sizes = value.split(separator: UInt8(ascii: ",")).map { Int64(String(decoding: $0, as: UTF8.self)) }
                     guard sizes.allSatisfy({ $0 != nil }) else { return nil }
@@ -134,8 +126,7 @@ struct ObjectSidecar: Equatable {
             entries.append(
                 Entry(
                     stamp: FileStamp(inode: inode, size: size, seconds: mtime.0, nanoseconds: mtime.1), etag: etag,
-                    contentType: contentType, metadata: metadata, tags: tags, storageClass: storageClass,
-                    partSizes: partSizes))
+                    contentType: contentType, metadata: metadata, tags: tags, partSizes: partSizes))
         }
         self.entries = entries
     }

@@ -72,10 +72,9 @@ public protocol ObjectStore: Sendable {
 
     // MARK: multipart uploads (S3's rules: ``MultipartRules``)
 
-    /// Starts an upload of `key`; the properties and storage class (nil: `STANDARD`) apply to the
-    /// completed object.
+    /// Starts an upload of `key`; the properties and storage class apply to the completed object.
     func createMultipartUpload(
-        bucket: String, key: String, properties: ObjectProperties, storageClass: String?
+        bucket: String, key: String, properties: ObjectProperties, storageClass: StorageClass
     ) async throws -> MultipartUpload
     /// Stores part `partNumber` of an upload, replacing any part of that number.
     /// Throws ``ObjectStoreError/noSuchUpload(_:)`` when there is no such upload of that key.

@@ -5,15 +5,16 @@ import Foundation
 
 extension S3ObjectStore {
     public func createMultipartUpload(
-        bucket: String, key: String, properties: ObjectProperties, storageClass: String?
+        bucket: String, key: String, properties: ObjectProperties, storageClass: StorageClass
     ) async throws -> MultipartUpload {
         let options = S3Client.PutOptions(
-            contentType: properties.contentType, metadata: properties.metadata, storageClass: storageClass,
+            contentType: properties.contentType, metadata: properties.metadata,
+            storageClass: storageClass == .standard ? nil : storageClass.rawValue,
             tags: properties.tags)
         let id = try await translating(bucket: bucket, key: key) {
             try await client.createMultipartUpload(bucket: bucket, key: key, options: options)
         }
-        return MultipartUpload(uploadID: id, key: key, initiated: Date(), storageClass: storageClass ?? "STANDARD")
+        return MultipartUpload(uploadID: id, key: key, initiated: Date(), storageClass: storageClass.rawValue)
     }
 
     @discardableResult
@@ -111,7 +112,8 @@ extension S3ObjectStore {
         _ = try await translating(bucket: request.bucket, key: request.key) {
             try await client.copyObject(
                 sourceBucket: source.bucket, sourceKey: source.key, bucket: request.bucket, key: request.key,
-                metadataDirective: directive, storageClass: request.storageClass, tags: request.tags,
+                metadataDirective: directive,
+                storageClass: request.storageClass == .standard ? nil : request.storageClass.rawValue, tags: request.tags,
                 sourceIfMatch: source.ifMatch.map { "\"\(Self.unquoted($0))\"" })
         }
         return try await headObject(bucket: request.bucket, key: request.key)

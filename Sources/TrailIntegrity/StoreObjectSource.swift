@@ -78,7 +78,6 @@ struct StoreObjectSource: ObjectSource {
             case .invalidPart: "One or more of the specified parts could not be found."
             case .invalidPartOrder: "The list of parts was not in ascending order."
             case .entityTooSmall: "Your proposed upload is smaller than the minimum allowed size"
-            case .preconditionFailed: "At least one of the pre-conditions you specified did not hold"
             }
         return SourceFailure(kind: .service(code: error.s3Code, message: message), operation: operation)
     }

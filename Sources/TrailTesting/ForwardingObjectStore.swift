@@ -52,7 +52,7 @@ extension ForwardingObjectStore {
         try await inner.objectAttributes(bucket: bucket, key: key)
     }
     public func createMultipartUpload(
-        bucket: String, key: String, properties: ObjectProperties, storageClass: String?
+        bucket: String, key: String, properties: ObjectProperties, storageClass: StorageClass
     ) async throws -> MultipartUpload {
         try await inner.createMultipartUpload(bucket: bucket, key: key, properties: properties, storageClass: storageClass)
     }

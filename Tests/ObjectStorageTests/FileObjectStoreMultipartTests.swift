@@ -13,7 +13,7 @@ import Testing
         let store = try await dir.withBucket()
         let upload = try await store.createMultipartUpload(
             bucket: "trail-bucket", key: "logs/big.gz", properties: ObjectProperties(metadata: ["a": "1"]),
-            storageClass: "STANDARD_IA")
+            storageClass: .standardIA)
         let first = ObjectStoreConformance.bytes(Self.partSize, seed: 1)
         let second = ObjectStoreConformance.bytes(77, seed: 2)
         try await store.uploadPart(bucket: "trail-bucket", key: "logs/big.gz", uploadID: upload.uploadID, partNumber: 1, body: first)
@@ -33,11 +33,12 @@ import Testing
             parts: [CompletedPart(partNumber: 1, etag: md5(first)), CompletedPart(partNumber: 2, etag: md5(second))])
         #expect(info.storageClass == "STANDARD_IA")
         #expect(info.metadata == ["a": "1"])
-        #expect(try dir.files(under: "objects") == ["trail-bucket/logs/big.gz"])
+        // STANDARD_IA: the bytes are in the tier folder, the key tree links there.
+        #expect(try dir.files(under: "objects-tiers").filter { $0 != ".lock" } == ["STANDARD_IA/trail-bucket/logs/big.gz"])
         #expect(try dir.files(under: "tmp").isEmpty)
         #expect(FileManager.default.contents(atPath: dir.root + "/objects/trail-bucket/logs/big.gz") == first + second)
 
-        // The sidecar keeps the parts and the class for the next process too.
+        // The sidecar keeps the parts for the next process too.
         let again = try FileObjectStore(root: dir.root)
         let attributes = try await again.objectAttributes(bucket: "trail-bucket", key: "logs/big.gz")
         #expect(attributes.partCount == 2)
@@ -59,9 +60,9 @@ import Testing
         defer { dir.remove() }
         let store = try await dir.withBucket()
         let old = try await store.createMultipartUpload(
-            bucket: "trail-bucket", key: "old", properties: ObjectProperties(), storageClass: nil)
+            bucket: "trail-bucket", key: "old", properties: ObjectProperties(), storageClass: .standard)
         let fresh = try await store.createMultipartUpload(
-            bucket: "trail-bucket", key: "fresh", properties: ObjectProperties(), storageClass: nil)
+            bucket: "trail-bucket", key: "fresh", properties: ObjectProperties(), storageClass: .standard)
         let eightDaysAgo = Date().addingTimeInterval(-8 * 86_400)
         try FileManager.default.setAttributes(
             [.modificationDate: eightDaysAgo], ofItemAtPath: dir.root + "/tmp/uploads/" + old.uploadID)
@@ -90,7 +91,7 @@ import Testing
         defer { dir.remove() }
         let store = try await dir.withBucket()
         let upload = try await store.createMultipartUpload(
-            bucket: "trail-bucket", key: "k", properties: ObjectProperties(), storageClass: nil)
+            bucket: "trail-bucket", key: "k", properties: ObjectProperties(), storageClass: .standard)
         for body in ["one", "two", "three"] {
             try await store.uploadPart(bucket: "trail-bucket", key: "k", uploadID: upload.uploadID, partNumber: 9, body: Data(body.utf8))
         }
@@ -100,7 +101,7 @@ import Testing
         // Parts of a key that cannot be stored here fail at creation, not at completion.
         await #expect(throws: ObjectStoreError.invalidKey("a//b")) {
             try await store.createMultipartUpload(
-                bucket: "trail-bucket", key: "a//b", properties: ObjectProperties(), storageClass: nil)
+                bucket: "trail-bucket", key: "a//b", properties: ObjectProperties(), storageClass: .standard)
         }
     }
 
@@ -110,7 +111,7 @@ import Testing
         let store = try await dir.withBucket()
         try await store.putObject(bucket: "trail-bucket", key: "a/b", body: Data("x".utf8), contentType: nil, metadata: [:])
         let upload = try await store.createMultipartUpload(
-            bucket: "trail-bucket", key: "a", properties: ObjectProperties(), storageClass: nil)
+            bucket: "trail-bucket", key: "a", properties: ObjectProperties(), storageClass: .standard)
         let part = try await store.uploadPart(
             bucket: "trail-bucket", key: "a", uploadID: upload.uploadID, partNumber: 1, body: Data("y".utf8))
         await #expect(throws: ObjectStoreError.invalidKey("a")) {

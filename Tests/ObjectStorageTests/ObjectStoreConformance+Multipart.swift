@@ -34,7 +34,7 @@ extension ObjectStoreConformance {
         let upload = try await store.createMultipartUpload(
             bucket: bucket, key: key,
             properties: ObjectProperties(contentType: "application/x-gzip", metadata: ["signature": "ab01"], tags: ["team": "audit"]),
-            storageClass: nil)
+            storageClass: .standard)
         #expect(upload.key == key)
         #expect(!upload.uploadID.isEmpty)
         let first = bytes(partSize, seed: 1)
@@ -88,7 +88,7 @@ extension ObjectStoreConformance {
         // UploadPartCopy: a range of the object just made, and a whole small object.
         try await store.putObject(bucket: bucket, key: "small", body: third, contentType: nil, metadata: [:])
         let copy = try await store.createMultipartUpload(
-            bucket: bucket, key: "copied", properties: ObjectProperties(), storageClass: nil)
+            bucket: bucket, key: "copied", properties: ObjectProperties(), storageClass: .standard)
         let copied1 = try await store.uploadPartCopy(
             bucket: bucket, key: "copied", uploadID: copy.uploadID, partNumber: 1,
             source: ObjectCopySource(bucket: bucket, key: key), range: 1...Int64(partSize))
@@ -122,7 +122,7 @@ extension ObjectStoreConformance {
         try await store.createBucket(bucket, region: "us-east-1")
         let small = bytes(100, seed: 5)
         let upload = try await store.createMultipartUpload(
-            bucket: bucket, key: "k", properties: ObjectProperties(), storageClass: nil)
+            bucket: bucket, key: "k", properties: ObjectProperties(), storageClass: .standard)
         try await store.uploadPart(bucket: bucket, key: "k", uploadID: upload.uploadID, partNumber: 1, body: small)
         try await store.uploadPart(bucket: bucket, key: "k", uploadID: upload.uploadID, partNumber: 2, body: small)
 
@@ -151,7 +151,7 @@ extension ObjectStoreConformance {
         #expect(try await store.getObject(bucket: bucket, key: "k").body == small)
 
         let aborted = try await store.createMultipartUpload(
-            bucket: bucket, key: "gone", properties: ObjectProperties(), storageClass: nil)
+            bucket: bucket, key: "gone", properties: ObjectProperties(), storageClass: .standard)
         try await store.uploadPart(bucket: bucket, key: "gone", uploadID: aborted.uploadID, partNumber: 1, body: small)
         try await store.abortMultipartUpload(bucket: bucket, key: "gone", uploadID: aborted.uploadID)
         await expectError({ $0 == .noSuchUpload(aborted.uploadID) }, "the parts of an aborted upload") {
@@ -165,7 +165,7 @@ extension ObjectStoreConformance {
         }
         await expectError({ $0 == .noSuchBucket(bucket + "-none") }, "an upload in a missing bucket") {
             _ = try await store.createMultipartUpload(
-                bucket: bucket + "-none", key: "k", properties: ObjectProperties(), storageClass: nil)
+                bucket: bucket + "-none", key: "k", properties: ObjectProperties(), storageClass: .standard)
         }
         try await store.deleteObject(bucket: bucket, key: "k")
         try await store.deleteBucket(bucket)
@@ -191,7 +191,7 @@ extension ObjectStoreConformance {
             ObjectCopyRequest(
                 source: ObjectCopySource(bucket: bucket, key: "src/a b", ifMatch: "\"\(md5(body))\""), bucket: bucket,
                 key: "dst/replaced", replacement: ObjectProperties(contentType: "text/plain", metadata: ["v": "2"]),
-                tags: ["new": "1"], storageClass: "STANDARD_IA"))
+                tags: ["new": "1"], storageClass: .standardIA))
         let replaced = try await store.headObject(bucket: bucket, key: "dst/replaced")
         #expect(replaced.contentType == "text/plain")
         #expect(replaced.metadata == ["v": "2"])
@@ -232,7 +232,7 @@ extension ObjectStoreConformance {
         try await store.createBucket(bucket, region: "us-east-1")
         let small = bytes(100, seed: 7)
         let upload = try await store.createMultipartUpload(
-            bucket: bucket, key: "k", properties: ObjectProperties(), storageClass: nil)
+            bucket: bucket, key: "k", properties: ObjectProperties(), storageClass: .standard)
         try await store.uploadPart(bucket: bucket, key: "k", uploadID: upload.uploadID, partNumber: 1, body: small)
         for (key, id) in [("other", upload.uploadID), ("k", "../../objects"), ("k", ""), ("k", "0123456789abcdef0123456789abcdef")] {
             await expectError({ $0 == .noSuchUpload(id) }, "a part for \(key) of \(id)") {
@@ -254,7 +254,7 @@ extension ObjectStoreConformance {
         }
         // Deleting a bucket ends its uploads.
         let orphan = try await store.createMultipartUpload(
-            bucket: bucket, key: "k", properties: ObjectProperties(), storageClass: "GLACIER_IR")
+            bucket: bucket, key: "k", properties: ObjectProperties(), storageClass: .glacierInstantRetrieval)
         #expect(orphan.storageClass == "GLACIER_IR")
         try await store.deleteBucket(bucket)
         try await store.createBucket(bucket, region: "us-east-1")

@@ -17,9 +17,9 @@ extension S3Operations {
         let replace = try Self.replaces(request.headers[S3Header.metadataDirective], "metadata", name: "x-amz-metadata-directive")
         let replaceTags = try Self.replaces(request.headers[S3Header.taggingDirective], "tagging", name: "x-amz-tagging-directive")
         try accessControl.checkHeaders(request.headers)
-        let storageClass = try Self.storageClass(request.headers)
+        let storageClass = try Self.storageClass(request)
         let (sourceBucket, sourceKey, _) = try Self.copySource(request.headers[S3Header.copySource] ?? "")
-        if sourceBucket == bucket, sourceKey == key, !replace, !replaceTags, storageClass == nil {
+        if sourceBucket == bucket, sourceKey == key, !replace, !replaceTags, request.headers[S3Header.storageClass] == nil {
             throw S3Error(
                 .badRequest, "InvalidRequest",
                 "This copy request is illegal because it is trying to copy an object to itself without changing the "
@@ -84,22 +84,5 @@ extension S3Operations {
                 value: header)
         }
         return (String(decoded[..<slash]), String(decoded[decoded.index(after: slash)...]), version)
-    }
-
-    /// S3's storage classes.
-    static let storageClasses: Set<String> = [
-        "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE",
-        "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE", "FSX_OPENZFS", "FSX_ONTAP",
-    ]
-
-    /// `x-amz-storage-class`, when given; `InvalidStorageClass` for a class S3 does not have.
-    static func storageClass(_ headers: HTTPFields) throws -> String? {
-        guard let value = headers[S3Header.storageClass] else { return nil }
-        guard storageClasses.contains(value) else {
-            throw S3Error(
-                .badRequest, "InvalidStorageClass", "The storage class you specified is not valid",
-                details: [("StorageClassRequested", value)])
-        }
-        return value
     }
 }

@@ -72,8 +72,6 @@ struct S3Error: Error, Sendable {
             details.append(("MinSizeAllowed", String(MultipartRules.minimumPartSize)))
             if let partNumber { details.append(("PartNumber", String(partNumber))) }
             self.init(status, error.s3Code, "Your proposed upload is smaller than the minimum allowed size", details: details)
-        case .preconditionFailed:
-            self.init(status, error.s3Code, "At least one of the pre-conditions you specified did not hold")
         }
     }
 

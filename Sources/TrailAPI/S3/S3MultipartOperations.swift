@@ -16,7 +16,7 @@ extension S3Operations {
             contentType: request.headers[.contentType], metadata: try Self.userMetadata(request.headers),
             tags: try Self.objectTags(request.headers))
         let upload = try await objects.createMultipartUpload(
-            bucket: bucket, key: key, properties: properties, storageClass: try Self.storageClass(request.headers))
+            bucket: bucket, key: key, properties: properties, storageClass: try Self.storageClass(request))
         var xml = S3XML(root: "InitiateMultipartUploadResult")
         xml.element("Bucket", bucket)
         xml.element("Key", key)
