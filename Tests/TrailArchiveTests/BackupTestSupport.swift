@@ -70,6 +70,11 @@ struct TemporaryFolder {
         try? Data(contentsOf: URL(fileURLWithPath: path).appendingPathComponent(key))
     }
 
+    /// The files a backup stores: every path but metadata under `.trailkeeper/` folders.
+    func dataFiles() -> [String] {
+        allFiles().filter { !$0.hasPrefix(".trailkeeper/") && !$0.contains("/.trailkeeper/") }
+    }
+
     /// Every file's relative path, temporary ones included.
     func allFiles() -> [String] {
         let enumerator = FileManager.default.enumerator(atPath: path)
@@ -91,10 +96,8 @@ struct HookedStore: ObjectStore {
     var afterList: @Sendable () async throws -> Void = {}
     /// Called before every put; throwing fails the put.
     var beforePut: @Sendable (String) async throws -> Void = { _ in }
-    /// Called before every transition; throwing fails it.
-    var beforeTransition: @Sendable (String) async throws -> Void = { _ in }
-    /// Called before every delete; throwing fails it.
-    var beforeDelete: @Sendable (String) async throws -> Void = { _ in }
+    /// Sees (and may change or fail) every object read.
+    var afterGet: @Sendable (String, StoredObject) async throws -> StoredObject = { $1 }
 
     func createBucket(_ name: String, region: String) async throws { try await inner.createBucket(name, region: region) }
     func bucket(_ name: String) async throws -> BucketInfo? { try await inner.bucket(name) }
@@ -108,7 +111,7 @@ struct HookedStore: ObjectStore {
             bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata, tags: tags)
     }
     func getObject(bucket: String, key: String, range: ObjectByteRange?) async throws -> StoredObject {
-        try await inner.getObject(bucket: bucket, key: key, range: range)
+        try await afterGet(key, try await inner.getObject(bucket: bucket, key: key, range: range))
     }
     func headObject(bucket: String, key: String) async throws -> ObjectInfo { try await inner.headObject(bucket: bucket, key: key) }
     func deleteObject(bucket: String, key: String) async throws {

@@ -1,0 +1,132 @@
+import AWSWire
+import Crypto
+import Foundation
+import Logging
+import ObjectStorage
+
+extension BackupJob {
+    /// Handles one selected object, retrying what is worth retrying.
+    func process(_ object: ObjectInfo, existing: ObjectInfo?, serverSide: Bool) async -> Outcome {
+        var attempt = 1
+        while true {
+            do {
+                return try await processOnce(object, listed: existing, attempt: attempt, serverSide: serverSide)
+            } catch let error where Self.isVanished(error) {
+                return .vanished
+            } catch {
+                guard attempt < options.maxAttempts, Self.isRetryable(error), !Task.isCancelled else {
+                    return .failed(String(describing: error))
+                }
+                logger.debug("retrying", metadata: ["key": "\(object.key)", "attempt": "\(attempt)", "error": "\(error)"])
+                // Full jitter: a random wait up to base × 2^(attempt-1).
+                let ceiling = options.retryBaseDelay * (1 << (attempt - 1))
+                try? await Task.sleep(for: ceiling * Double.random(in: 0...1))
+                attempt += 1
+            }
+        }
+    }
+
+    static func isVanished(_ error: any Error) -> Bool {
+        if let error = error as? ObjectStoreError, case .noSuchKey = error { return true }
+        if let error = error as? AWSError { return error.code == "NoSuchKey" || (error.status == 404 && error.code != "NoSuchBucket") }
+        return false
+    }
+
+    static func isRetryable(_ error: any Error) -> Bool {
+        if let error = error as? AWSError {
+            return error.status >= 500 || error.status == 0 || AWSError.throttlingCodes.contains(error.code)
+        }
+        if case ObjectStoreError.storage = error { return true }
+        if error is BackupVerificationError { return true }
+        return !(error is ObjectStoreError) && !(error is BackupEncryptionError)
+    }
+
+    /// Compares, then copies and verifies one object. The first attempt trusts the destination
+    /// listing (`listed`); a retry HEADs the destination, and an object found there with the right
+    /// content is the previous attempt's copy when the listing did not have it.
+    func processOnce(_ object: ObjectInfo, listed: ObjectInfo?, attempt: Int, serverSide: Bool) async throws -> Outcome {
+        let present = attempt == 1 ? listed : try await destination.head(object.key)
+        if let present {
+            guard try await isBackedUp(object, as: present) else { return .conflict }
+            return listed == nil ? .copied(bytes: present.size, warning: nil) : .skipped
+        }
+        if options.dryRun { return .wouldCopy(bytes: object.size) }
+        if serverSide, let from = source.s3, let to = destination.s3 {
+            return try await serverSideCopy(object, from: from, to: to)
+        }
+        return try await streamedCopy(object)
+    }
+
+    /// CopyObject inside one S3 service. A source with an MD5 ETag is copied with its metadata
+    /// (`COPY`): the copy's ETag equals the source's, which verifies it and lets later runs compare
+    /// listings alone. A multipart source's copy gets a different ETag, so it also records the
+    /// source's (`REPLACE` with the source's content type and metadata).
+    func serverSideCopy(
+        _ object: ObjectInfo, from: (client: S3Client, bucket: String, prefix: String),
+        to: (client: S3Client, bucket: String, prefix: String)
+    ) async throws -> Outcome {
+        let etag = object.etag
+        let isMD5 = !etag.isEmpty && !etag.contains("-")
+        let (sourceKey, key) = (from.prefix + object.key, to.prefix + object.key)
+        if isMD5, object.size <= Self.copyObjectLimit {
+            let copied = try await from.client.copyObject(sourceBucket: from.bucket, sourceKey: sourceKey, bucket: to.bucket, key: key)
+            // The copy's MD5 ETag equal to the source's verifies content and size without another request.
+            if copied.map(Self.unquoted) == etag { return .copied(bytes: object.size, warning: nil) }
+        } else {
+            guard let head = try await source.head(object.key) else {
+                throw ObjectStoreError.noSuchKey(bucket: from.bucket, key: sourceKey)
+            }
+            var metadata = head.metadata
+            metadata[BackupMetadata.sourceETag] = etag
+            if object.size <= Self.copyObjectLimit {
+                try await from.client.copyObject(
+                    sourceBucket: from.bucket, sourceKey: sourceKey, bucket: to.bucket, key: key,
+                    metadataDirective: .replace(contentType: head.contentType, metadata: metadata))
+            } else {
+                try await from.client.copyObjectMultipart(
+                    sourceBucket: from.bucket, sourceKey: sourceKey, bucket: to.bucket, key: key,
+                    options: S3Client.PutOptions(contentType: head.contentType, metadata: metadata))
+            }
+        }
+        guard let copy = try await destination.head(object.key) else {
+            throw BackupVerificationError("the copy of \(object.key) is missing after CopyObject")
+        }
+        guard copy.size == object.size, isMD5 ? copy.etag == etag : copy.metadata[BackupMetadata.sourceETag] == etag else {
+            throw BackupVerificationError("the server-side copy of \(object.key) does not match its source")
+        }
+        return .copied(bytes: copy.size, warning: nil)
+    }
+
+    /// CopyObject's size limit (5 GB); larger objects are copied with UploadPartCopy.
+    static let copyObjectLimit: Int64 = 5 * 1024 * 1024 * 1024
+
+    /// GET, check the bytes against the listing, transform, PUT, verify.
+    func streamedCopy(_ object: ObjectInfo) async throws -> Outcome {
+        let stored = try await source.read(object.key)
+        let body = stored.body
+        guard Int64(body.count) == object.size else {
+            throw BackupVerificationError("read \(body.count) bytes of \(object.key), the listing said \(object.size)")
+        }
+        let md5 = Insecure.MD5.hash(data: body).hexString
+        if !object.etag.isEmpty, !object.etag.contains("-"), object.etag != md5 {
+            throw BackupVerificationError("the bytes read of \(object.key) do not match its ETag \(object.etag) (MD5 \(md5))")
+        }
+        let sourceETag = object.etag.isEmpty ? md5 : object.etag
+        let output = try options.transform.apply(to: body, sourceETag: sourceETag)
+        let sha256 = SHA256.hash(data: output.bytes).hexString
+        var metadata = stored.info.metadata.merging(output.metadata) { _, ours in ours }
+        metadata[BackupMetadata.sourceETag] = sourceETag
+        metadata[BackupMetadata.sha256] = sha256
+        try await destination.write(object.key, body: output.bytes, contentType: stored.info.contentType, metadata: metadata)
+        let copy = try await destination.verifyWrite(object.key, body: output.bytes)
+        // The copy must name its source, so that later runs recognise it.
+        guard copy.metadata[BackupMetadata.sourceETag] == sourceETag, copy.metadata[BackupMetadata.sha256] == sha256 else {
+            throw BackupVerificationError("the copy of \(object.key) lacks its source's identity in its metadata")
+        }
+        return .copied(bytes: Int64(output.bytes.count), warning: output.warning)
+    }
+
+    static func unquoted(_ etag: String) -> String {
+        etag.count >= 2 && etag.hasPrefix("\"") && etag.hasSuffix("\"") ? String(etag.dropFirst().dropLast()) : etag
+    }
+}
