@@ -109,7 +109,7 @@ let package = Package(
             name: "TrailServer",
             dependencies: [
                 "TrailModel", "TrailStore", "TrailStoreSQLite", "AWSWire", "TrailAPI", "ObjectStorage", "TrailDelivery",
-                "TrailPipeline", "TrailArchive",
+                "TrailPipeline", "TrailArchive", "TrailAlerts",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -170,7 +170,7 @@ let package = Package(
         .target(
             name: "TrailArchive",
             dependencies: [
-                "TrailModel", "ObjectStorage", "AWSWire",
+                "TrailModel", "TrailStore", "ObjectStorage", "AWSWire", "TrailAlerts",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -282,14 +282,16 @@ let package = Package(
         .testTarget(
             name: "TrailArchiveTests",
             dependencies: [
-                "TrailArchive", "ObjectStorage", "AWSWire", "TrailModel",
+                "TrailArchive", "ObjectStorage", "AWSWire", "TrailModel", "TrailAlerts", "TrailStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "TrailServerTests",
-            dependencies: ["TrailServer", "TrailModel", "TrailStore", "TrailTesting"]
+            dependencies: ["TrailServer", "TrailModel", "TrailStore", "TrailTesting", "TrailArchive"]
         ),
         .testTarget(
             name: "TrailAPITests",

@@ -23,7 +23,7 @@ import Yams
 /// - `organization-id` | `TRAILKEEPER_ORGANIZATION_ID` | none (`o-…`, enables organization trails)
 /// - `s3-endpoint` | `TRAILKEEPER_S3_ENDPOINT` | none (trail buckets on this S3 API: a URL, or `aws`)
 /// - `sns-endpoint` | `TRAILKEEPER_SNS_ENDPOINT` | none (trail notifications published to SNS: a URL, or `aws`)
-/// - `lifecycle` (YAML only) | — | none (lifecycle rules and their schedule: ``LifecycleSettings``)
+/// - `backups` | — | none (scheduled backup jobs: a list, see ``BackupJobConfiguration``; YAML only)
 ///
 /// Precedence: command line, then environment, then the YAML file, then defaults.
 public struct ServerConfiguration: Sendable, Hashable {
@@ -50,8 +50,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var snsEndpoint: String?
     /// The event-processing pipeline (rules, findings, alerts), when configured.
     public var pipeline: PipelineSettings?
-    /// Lifecycle rules and their schedule (the `lifecycle:` section), when configured.
-    public var lifecycle: LifecycleSettings?
+    /// Scheduled backup jobs.
+    public var backups: [BackupJobConfiguration] = []
 
     public init() {}
 
@@ -59,11 +59,11 @@ public struct ServerConfiguration: Sendable, Hashable {
     public static let keys = [
         "host", "port", "data-dir", "account-id", "region", "retention-days", "log-level", "max-record-bytes",
         "durable-commits", "delivery-interval", "digest-interval", "signing-key-rotation", "max-log-file-bytes",
-        "organization-id", "pipeline", "s3-endpoint", "sns-endpoint", "lifecycle",
+        "organization-id", "pipeline", "s3-endpoint", "sns-endpoint", "backups",
     ]
 
-    /// The keys that hold a mapping rather than a value.
-    static let sections: Set<String> = ["pipeline", "lifecycle"]
+    /// Keys whose value is a YAML structure (no environment variable or option).
+    static let sectionKeys: Set<String> = ["pipeline", "backups"]
 
     /// Resolves the configuration from its sources.
     ///
@@ -77,7 +77,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     ) throws -> ServerConfiguration {
         var values: [String: String] = [:]
         var pipelineSection: [String: Any]?
-        var lifecycleSection: [String: Any]?
+        var backupsSection: Any?
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw ConfigurationError("cannot read the configuration file \(file)")
@@ -103,18 +103,15 @@ public struct ServerConfiguration: Sendable, Hashable {
                         pipelineSection = section
                         continue
                     }
-                    if key == "lifecycle" {
-                        guard let section = value as? [String: Any] else {
-                            throw ConfigurationError("'lifecycle' must be a mapping (schedule, rules, …)")
-                        }
-                        lifecycleSection = section
+                    if key == "backups" {
+                        backupsSection = value
                         continue
                     }
                     values[key] = "\(value)"
                 }
             }
         }
-        for key in keys where !sections.contains(key) {
+        for key in keys where !sectionKeys.contains(key) {
             let variable = "TRAILKEEPER_" + key.uppercased().replacingOccurrences(of: "-", with: "_")
             if let v = environment[variable], !v.isEmpty { values[key] = v }
         }
@@ -185,11 +182,11 @@ public struct ServerConfiguration: Sendable, Hashable {
                 throw ConfigurationError("\(error)")
             }
         }
-        if let lifecycleSection {
+        if let backupsSection {
             do {
-                c.lifecycle = try LifecycleSettings(section: lifecycleSection)
+                c.backups = try BackupJobConfiguration.list(backupsSection)
             } catch {
-                throw ConfigurationError("lifecycle: \(error)")
+                throw ConfigurationError("\(error)")
             }
         }
         return c
