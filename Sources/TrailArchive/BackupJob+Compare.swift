@@ -3,16 +3,35 @@ import Foundation
 import ObjectStorage
 
 extension BackupJob {
+    /// Whether a destination object holds its source's content; what the manifest should remember.
+    enum Match {
+        case same(entry: BackupManifest.Entry?)
+        case different
+    }
+
     /// Whether the destination object `present` already holds `object`'s content.
     ///
-    /// In order of cost: the listings alone (same size and MD5 ETag: no request); the copy's
-    /// metadata naming its source (one HEAD of the destination; how transformed and multipart copies
-    /// are recognised); and last, for copies made without that metadata, the SHA-256s of both sides.
-    func isBackedUp(_ object: ObjectInfo, as present: ObjectInfo) async throws -> Bool {
+    /// In order of cost: the listings alone (same size and MD5 ETag), or the manifest's entry for
+    /// the copy as listed (no request); the copy's metadata naming its source (one HEAD of the
+    /// destination: how transformed and multipart copies are recognised, and then remembered in the
+    /// manifest); and last, for copies made without that metadata, the SHA-256s of both sides.
+    func match(_ object: ObjectInfo, _ present: ObjectInfo, manifest: BackupManifest) async throws -> Match {
         let listedETag = object.etag
         if present.size == object.size, !listedETag.isEmpty, !listedETag.contains("-"), present.etag == listedETag {
-            return true
+            return .same(entry: nil)
         }
+        if !listedETag.isEmpty, let entry = manifest.entry(for: present), entry.sourceETag == listedETag,
+            entry.sourceSize == object.size
+        {
+            return .same(entry: entry)
+        }
+        guard try await isBackedUp(object, as: present) else { return .different }
+        return .same(entry: listedETag.isEmpty ? nil : Self.entry(source: object, sourceETag: listedETag, copy: present))
+    }
+
+    /// Whether `present` holds `object`'s content, asking the storages.
+    func isBackedUp(_ object: ObjectInfo, as present: ObjectInfo) async throws -> Bool {
+        let listedETag = object.etag
         // Listings carry no metadata: HEAD the destination (a folder reads its metadata file).
         let copy = present.metadata.isEmpty ? try await destination.head(object.key) : present
         guard let copy else { throw BackupVerificationError("\(object.key) left the destination during the run") }

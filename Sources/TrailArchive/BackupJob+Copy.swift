@@ -6,11 +6,12 @@ import ObjectStorage
 
 extension BackupJob {
     /// Handles one selected object, retrying what is worth retrying.
-    func process(_ object: ObjectInfo, existing: ObjectInfo?, serverSide: Bool) async -> Outcome {
+    func process(_ object: ObjectInfo, existing: ObjectInfo?, manifest: BackupManifest, serverSide: Bool) async -> Outcome {
         var attempt = 1
         while true {
             do {
-                return try await processOnce(object, listed: existing, attempt: attempt, serverSide: serverSide)
+                return try await processOnce(
+                    object, listed: existing, manifest: manifest, attempt: attempt, serverSide: serverSide)
             } catch let error where Self.isVanished(error) {
                 return .vanished
             } catch {
@@ -44,11 +45,15 @@ extension BackupJob {
     /// Compares, then copies and verifies one object. The first attempt trusts the destination
     /// listing (`listed`); a retry HEADs the destination, and an object found there with the right
     /// content is the previous attempt's copy when the listing did not have it.
-    func processOnce(_ object: ObjectInfo, listed: ObjectInfo?, attempt: Int, serverSide: Bool) async throws -> Outcome {
+    func processOnce(
+        _ object: ObjectInfo, listed: ObjectInfo?, manifest: BackupManifest, attempt: Int, serverSide: Bool
+    ) async throws -> Outcome {
         let present = attempt == 1 ? listed : try await destination.head(object.key)
         if let present {
-            guard try await isBackedUp(object, as: present) else { return .conflict }
-            return listed == nil ? .copied(bytes: present.size, warning: nil) : .skipped
+            switch try await match(object, present, manifest: manifest) {
+            case .different: return .conflict
+            case .same(let entry): return listed == nil ? .copied(bytes: present.size, warning: nil, entry: entry) : .skipped(entry: entry)
+            }
         }
         if options.dryRun { return .wouldCopy(bytes: object.size) }
         if serverSide, let from = source.s3, let to = destination.s3 {
@@ -94,7 +99,7 @@ extension BackupJob {
         guard copy.size == object.size, isMD5 ? copy.etag == etag : copy.metadata[BackupMetadata.sourceETag] == etag else {
             throw BackupVerificationError("the server-side copy of \(object.key) does not match its source")
         }
-        return .copied(bytes: copy.size, warning: nil)
+        return .copied(bytes: copy.size, warning: nil, entry: Self.entry(source: object, sourceETag: etag, copy: copy))
     }
 
     /// CopyObject's size limit (5 GB); larger objects are copied with UploadPartCopy.
@@ -123,7 +128,15 @@ extension BackupJob {
         guard copy.metadata[BackupMetadata.sourceETag] == sourceETag, copy.metadata[BackupMetadata.sha256] == sha256 else {
             throw BackupVerificationError("the copy of \(object.key) lacks its source's identity in its metadata")
         }
-        return .copied(bytes: Int64(output.bytes.count), warning: output.warning)
+        return .copied(
+            bytes: Int64(output.bytes.count), warning: output.warning,
+            entry: Self.entry(source: object, sourceETag: sourceETag, copy: copy))
+    }
+
+    /// The manifest entry for a copy that a listing cannot match to its source (other ETag).
+    static func entry(source: ObjectInfo, sourceETag: String, copy: ObjectInfo) -> BackupManifest.Entry? {
+        guard !copy.etag.isEmpty, copy.etag != sourceETag || copy.size != source.size else { return nil }
+        return BackupManifest.Entry(sourceETag: sourceETag, sourceSize: source.size, copyETag: copy.etag, copySize: copy.size)
     }
 
     static func unquoted(_ etag: String) -> String {

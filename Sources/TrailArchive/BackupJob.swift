@@ -70,9 +70,10 @@ public struct BackupJob: Sendable {
 
     /// What happened to one selected object.
     enum Outcome: Sendable {
-        case copied(bytes: Int64, warning: String?)
+        /// `entry`: what the manifest should record about the copy (when listings cannot match it).
+        case copied(bytes: Int64, warning: String?, entry: BackupManifest.Entry? = nil)
         case wouldCopy(bytes: Int64)
-        case skipped
+        case skipped(entry: BackupManifest.Entry? = nil)
         case conflict
         case vanished
         case failed(String)
@@ -104,6 +105,8 @@ public struct BackupJob: Sendable {
         report.bytesSelected = selected.reduce(0) { $0 + $1.size }
         report.dryRun = options.dryRun
         let serverSide = options.transform.isIdentity && Self.serverSideCopyPossible(source, destination)
+        let manifest = destination.listsETags ? await BackupManifest.load(from: destination, logger: logger) : BackupManifest()
+        var updates: [String: BackupManifest.Entry] = [:]
         logger.info(
             "backup started",
             metadata: [
@@ -111,20 +114,27 @@ public struct BackupJob: Sendable {
                 "destination.objects": "\(existing.count)", "serverSide": "\(serverSide)", "dryRun": "\(options.dryRun)",
             ])
         await BoundedWork.run(selected, width: options.concurrency) { object in
-            await self.process(object, existing: existing[object.key], serverSide: serverSide)
+            await self.process(object, existing: existing[object.key], manifest: manifest, serverSide: serverSide)
         } onResult: { object, outcome in
             let key = object.key
             report.record(key: key, outcome)
             switch outcome {
+            case .copied(_, _, let entry?), .skipped(let entry?): updates[key] = entry
+            default: break
+            }
+            switch outcome {
             case .conflict: logger.warning("backup conflict: destination differs", metadata: ["key": "\(key)"])
             case .failed(let reason): logger.error("backup failed", metadata: ["key": "\(key)", "error": "\(reason)"])
             case .vanished: logger.notice("source object vanished", metadata: ["key": "\(key)"])
-            case .copied(_, let warning?): logger.warning("backup warning", metadata: ["key": "\(key)", "warning": "\(warning)"])
+            case .copied(_, let warning?, _): logger.warning("backup warning", metadata: ["key": "\(key)", "warning": "\(warning)"])
             default: break
             }
             progress?(report)
         }
         report.interrupted = report.done < report.selected
+        if destination.listsETags, !options.dryRun, !updates.isEmpty || manifest.entries.count > 0 {
+            await saveManifest(manifest.merged(with: updates, listed: existing), unless: manifest)
+        }
         report.durationSeconds = Double((clock.now - started) / .milliseconds(1)) / 1000
         logger.info(
             "backup finished",
@@ -140,5 +150,17 @@ public struct BackupJob: Sendable {
     static func serverSideCopyPossible(_ source: any BackupStorage, _ destination: any BackupStorage) -> Bool {
         guard let a = source.s3, let b = destination.s3 else { return false }
         return a.client.endpoint == b.client.endpoint
+    }
+}
+
+extension BackupJob {
+    /// Stores the manifest when it changed; a failure costs the next run HEADs, not this run's result.
+    func saveManifest(_ manifest: BackupManifest, unless previous: BackupManifest) async {
+        guard manifest != previous else { return }
+        do {
+            try await manifest.save(to: destination)
+        } catch {
+            logger.warning("cannot store the backup manifest", metadata: ["trail.error": "\(error)"])
+        }
     }
 }

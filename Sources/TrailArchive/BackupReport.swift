@@ -37,7 +37,7 @@ public struct BackupReport: Sendable, Hashable, Codable {
 
     mutating func record(key: String, _ outcome: BackupJob.Outcome) {
         switch outcome {
-        case .copied(let bytes, let warning):
+        case .copied(let bytes, let warning, _):
             copied += 1
             bytesCopied += bytes
             if let warning { warnings[key] = warning }
@@ -45,7 +45,7 @@ public struct BackupReport: Sendable, Hashable, Codable {
             copied += 1
             bytesCopied += bytes
             dryRun = true
-        case .skipped: skipped += 1
+        case .skipped(_): skipped += 1
         case .conflict: conflicts.append(key)
         case .vanished: vanished.append(key)
         case .failed(let reason): failed[key] = reason

@@ -90,9 +90,9 @@ public struct BackupRestore: Sendable {
         let copy = try await backup.read(object.key)
         let (plaintext, sourceETag) = try Self.decode(copy, key: options.key)
         if let present = try await destination.head(object.key) {
-            if let sourceETag, present.etag == sourceETag { return .skipped }
+            if let sourceETag, present.etag == sourceETag { return .skipped() }
             guard present.size == Int64(plaintext.count) else { return .conflict }
-            return try await destination.read(object.key).body == plaintext ? .skipped : .conflict
+            return try await destination.read(object.key).body == plaintext ? .skipped() : .conflict
         }
         let metadata = copy.info.metadata.filter { !$0.key.hasPrefix("trailkeeper-") }
         try await destination.write(object.key, body: plaintext, contentType: copy.info.contentType, metadata: metadata)

@@ -20,6 +20,8 @@ public protocol BackupStorage: Sendable {
     func verifyWrite(_ key: String, body: Data) async throws -> ObjectInfo
     /// The S3 client and bucket/prefix for server-side copies, when this side is S3.
     var s3: (client: S3Client, bucket: String, prefix: String)? { get }
+    /// Whether ``list()`` gives ETags (a bucket does, a folder does not).
+    var listsETags: Bool { get }
 }
 
 /// A bucket (and prefix) of an ``ObjectStore``.
@@ -41,6 +43,11 @@ public struct ObjectStoreBackupStorage: BackupStorage {
         client.map { ($0, bucket, prefix) }
     }
 
+    public var listsETags: Bool { true }
+
+    /// Keys under `.trailkeeper/` (the backup manifest) are Trailkeeper's bookkeeping, not objects.
+    static let reservedPrefix = ".trailkeeper/"
+
     public func list() async throws -> [ObjectInfo] {
         var result: [ObjectInfo] = []
         var after: String?
@@ -48,7 +55,7 @@ public struct ObjectStoreBackupStorage: BackupStorage {
             let page = try await store.listObjects(ObjectListRequest(bucket: bucket, prefix: prefix, startAfter: after))
             for var object in page.objects {
                 object.key = String(object.key.dropFirst(prefix.count))
-                result.append(object)
+                if !object.key.hasPrefix(Self.reservedPrefix) { result.append(object) }
             }
             guard page.isTruncated, let last = page.lastReturned else { return result }
             after = last

@@ -30,6 +30,8 @@ public struct FolderBackupStorage: BackupStorage {
 
     public var s3: (client: S3Client, bucket: String, prefix: String)? { nil }
 
+    public var listsETags: Bool { false }
+
     func url(_ key: String) -> URL { root.appendingPathComponent(key) }
 
     func sidecarURL(_ key: String) -> URL {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ObjectStorage
+import Synchronization
 import Testing
 import TrailArchive
 import TrailModel
@@ -122,6 +123,45 @@ import TrailModel
             #expect(back.info.metadata == ["signature": "sig-\(n)", "signature-algorithm": "SHA256withRSA"])
             #expect(back.info.contentType == "application/json")
         }
+    }
+
+    @Test func unchangedRunsOfTransformedBackupsNeedNoRequestPerObject() async throws {
+        let memory = MemoryObjectStore()
+        for bucket in ["src", "dst", "back"] { try await memory.createBucket(bucket, region: "us-east-1") }
+        let keys = (1...5).map { F.key(daysAgo: 100, $0) }
+        for (n, key) in keys.enumerated() {
+            try await memory.putObject(bucket: "src", key: key, body: BackupTransformTests.logFile(n).gzip, contentType: nil, metadata: [:])
+        }
+        let heads = Attempts()
+        let destination = HookedStore(
+            inner: memory, beforeHead: { key in heads.counts.withLock { $0[key, default: 0] += 1 } })
+        let job = BackupJob(
+            source: ObjectStoreBackupStorage(store: memory, bucket: "src", prefix: ""),
+            destination: ObjectStoreBackupStorage(store: destination, bucket: "dst", prefix: "v/"),
+            options: Self.options(BackupTransform(recompressionLevel: 12, encryption: Self.key)), logger: F.logger)
+        #expect(try await job.run(now: F.now).copied == 5)
+        let manifest = try await memory.getObject(bucket: "dst", key: "v/.trailkeeper/backup-manifest.json.gz")
+        #expect(Gzip.decompress(manifest.body).map { String(decoding: $0, as: UTF8.self).contains(keys[0]) } == true)
+        heads.counts.withLock { $0 = [:] }
+        let second = try await job.run(now: F.now)
+        #expect(second.skipped == 5)
+        #expect(heads.counts.withLock { $0.isEmpty }, "the manifest answers for every copy")
+
+        // A copy replaced behind our back no longer matches its entry: it is HEADed, and a conflict.
+        let forged = try BackupTransform(encryption: Self.key).apply(to: Data("forged".utf8), sourceETag: "x")
+        try await memory.putObject(bucket: "dst", key: "v/" + keys[2], body: forged.bytes, contentType: nil, metadata: forged.metadata)
+        let third = try await job.run(now: F.now)
+        #expect(third.conflicts == [keys[2]])
+        #expect(third.skipped == 4)
+        #expect(heads.counts.withLock { $0 } == ["v/" + keys[2]: 1])
+
+        // The manifest is bookkeeping: a restore does not see it.
+        let restored = try await BackupRestore(
+            backup: ObjectStoreBackupStorage(store: memory, bucket: "dst", prefix: "v/"),
+            destination: ObjectStoreBackupStorage(store: memory, bucket: "back", prefix: ""), options: .init(key: Self.key),
+            logger: F.logger
+        ).run()
+        #expect(restored.seen == 5)
     }
 
     @Test func recompressedCopiesAreRecognisedAndVerifiedOnRestore() async throws {

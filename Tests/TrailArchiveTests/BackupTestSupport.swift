@@ -96,6 +96,8 @@ struct HookedStore: ObjectStore {
     var afterList: @Sendable () async throws -> Void = {}
     /// Called before every put; throwing fails the put.
     var beforePut: @Sendable (String) async throws -> Void = { _ in }
+    /// Called before every HEAD.
+    var beforeHead: @Sendable (String) async throws -> Void = { _ in }
     /// Sees (and may change or fail) every object read.
     var afterGet: @Sendable (String, StoredObject) async throws -> StoredObject = { $1 }
 
@@ -113,14 +115,21 @@ struct HookedStore: ObjectStore {
     func getObject(bucket: String, key: String, range: ObjectByteRange?) async throws -> StoredObject {
         try await afterGet(key, try await inner.getObject(bucket: bucket, key: key, range: range))
     }
-    func headObject(bucket: String, key: String) async throws -> ObjectInfo { try await inner.headObject(bucket: bucket, key: key) }
-    func deleteObject(bucket: String, key: String) async throws {
-        try await beforeDelete(key)
-        try await inner.deleteObject(bucket: bucket, key: key)
+    func headObject(bucket: String, key: String) async throws -> ObjectInfo {
+        try await beforeHead(key)
+        return try await inner.headObject(bucket: bucket, key: key)
     }
+    func deleteObject(bucket: String, key: String) async throws { try await inner.deleteObject(bucket: bucket, key: key) }
+    /// Listings without content types and metadata, as S3 gives them.
     func listObjects(_ request: ObjectListRequest) async throws -> ObjectListing {
-        let listing = try await inner.listObjects(request)
+        var listing = try await inner.listObjects(request)
         try await afterList()
+        listing.objects = listing.objects.map { object in
+            var bare = object
+            bare.metadata = [:]
+            bare.contentType = nil
+            return bare
+        }
         return listing
     }
     func objectTags(bucket: String, key: String) async throws -> [String: String] {
