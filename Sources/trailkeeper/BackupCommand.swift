@@ -84,6 +84,7 @@ struct BackupRun: AsyncParsableCommand {
             transform: BackupTransform(recompressionLevel: recompress ? recompressLevel : nil, encryption: key))
         let aws = AWSConfiguration(environment: ProcessInfo.processInfo.environment)
         let started = Date()
+        let progress = TerminalProgress()
         let (record, notificationFailures) = try await HTTPClient.withHTTPClient(
             configuration: BackupStorages.httpClientConfiguration(concurrency: concurrency)
         ) { http in
@@ -101,11 +102,11 @@ struct BackupRun: AsyncParsableCommand {
                     source: try BackupStorages.make(from, httpClient: http, aws: aws, logger: logger),
                     destination: try BackupStorages.make(to, httpClient: http, aws: aws, logger: logger), options: options,
                     logger: logger)
-                report = try await job.run(progress: TerminalProgress.reporter())
+                report = try await job.run(progress: progress.reporter())
             } catch {
                 failure = error
             }
-            TerminalProgress.finish()
+            progress.finish()
             let record = BackupRunRecord(
                 job: jobName, source: from.description, destination: to.description, started: started, finished: Date(),
                 report: report, error: failure.map { String(describing: $0) })

@@ -52,8 +52,9 @@ struct BackupRestoreCommand: AsyncParsableCommand {
                 backup: try BackupStorages.make(from, httpClient: http, aws: aws, logger: logger),
                 destination: try BackupStorages.make(to, httpClient: http, aws: aws, logger: logger),
                 options: .init(include: include, exclude: exclude, concurrency: concurrency, key: key), logger: logger)
-            defer { TerminalProgress.finish() }
-            return try await restore.run(progress: TerminalProgress.reporter())
+            let progress = TerminalProgress()
+            defer { progress.finish() }
+            return try await restore.run(progress: progress.reporter())
         }
         if json {
             let encoder = JSONEncoder()
