@@ -121,20 +121,20 @@ struct BackupRun: AsyncParsableCommand {
             FileHandle.standardError.write(Data("Error: \(record.error ?? "backup failed")\n".utf8))
             throw ExitCode(1)
         }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            BackupCommandOutput.print(report)
-        }
+        try BackupCommandOutput.print(report, json: json)
         if report.hasFailures || !notificationFailures.isEmpty { throw ExitCode(1) }
     }
 }
 
-/// The text report of a backup or restore.
+/// The report of a backup or restore: JSON, or a summary line and a line per remarkable key.
 enum BackupCommandOutput {
-    static func print(_ report: BackupReport) {
+    static func print(_ report: BackupReport, json: Bool) throws {
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            Swift.print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
         Swift.print(report.summary)
         for key in report.conflicts.sorted() { Swift.print("conflict: \(key)") }
         for (key, reason) in report.failed.sorted(by: { $0.key < $1.key }) { Swift.print("failed: \(key): \(reason)") }

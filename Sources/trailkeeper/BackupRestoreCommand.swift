@@ -56,13 +56,7 @@ struct BackupRestoreCommand: AsyncParsableCommand {
             defer { progress.finish() }
             return try await restore.run(progress: progress.reporter())
         }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            BackupCommandOutput.print(report)
-        }
+        try BackupCommandOutput.print(report, json: json)
         if report.hasFailures { throw ExitCode(1) }
     }
 }
