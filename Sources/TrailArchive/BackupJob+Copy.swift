@@ -7,39 +7,16 @@ import ObjectStorage
 extension BackupJob {
     /// Handles one selected object, retrying what is worth retrying.
     func process(_ object: ObjectInfo, existing: ObjectInfo?, manifest: BackupManifest, serverSide: Bool) async -> Outcome {
-        var attempt = 1
-        while true {
-            do {
-                return try await processOnce(
-                    object, listed: existing, manifest: manifest, attempt: attempt, serverSide: serverSide)
-            } catch let error where Self.isVanished(error) {
-                return .vanished
-            } catch {
-                guard attempt < options.maxAttempts, Self.isRetryable(error), !Task.isCancelled else {
-                    return .failed(String(describing: error))
-                }
-                logger.debug("retrying", metadata: ["key": "\(object.key)", "attempt": "\(attempt)", "error": "\(error)"])
-                // Full jitter: a random wait up to base × 2^(attempt-1).
-                let ceiling = options.retryBaseDelay * (1 << (attempt - 1))
-                try? await Task.sleep(for: ceiling * Double.random(in: 0...1))
-                attempt += 1
+        let retry = ArchiveRetry(maxAttempts: options.maxAttempts, baseDelay: options.retryBaseDelay)
+        do {
+            return try await retry.run(key: object.key, logger: logger) { attempt in
+                try await processOnce(object, listed: existing, manifest: manifest, attempt: attempt, serverSide: serverSide)
             }
+        } catch let error where ArchiveRetry.isVanished(error) {
+            return .vanished
+        } catch {
+            return .failed(String(describing: error))
         }
-    }
-
-    static func isVanished(_ error: any Error) -> Bool {
-        if let error = error as? ObjectStoreError, case .noSuchKey = error { return true }
-        if let error = error as? AWSError { return error.code == "NoSuchKey" || (error.status == 404 && error.code != "NoSuchBucket") }
-        return false
-    }
-
-    static func isRetryable(_ error: any Error) -> Bool {
-        if let error = error as? AWSError {
-            return error.status >= 500 || error.status == 0 || AWSError.throttlingCodes.contains(error.code)
-        }
-        if case ObjectStoreError.storage = error { return true }
-        if error is BackupVerificationError { return true }
-        return !(error is ObjectStoreError) && !(error is BackupEncryptionError)
     }
 
     /// Compares, then copies and verifies one object. The first attempt trusts the destination

@@ -36,7 +36,7 @@ struct BackupManifest: Sendable, Codable, Hashable {
             let stored = try await destination.read(key)
             guard let json = Gzip.decompress(stored.body) else { throw BackupVerificationError("not gzip") }
             return try JSONDecoder().decode(BackupManifest.self, from: json)
-        } catch let error where BackupJob.isVanished(error) {
+        } catch let error where ArchiveRetry.isVanished(error) {
             return BackupManifest()
         } catch {
             logger.notice("backup manifest unreadable; copies are checked with HEAD", metadata: ["trail.error": "\(error)"])

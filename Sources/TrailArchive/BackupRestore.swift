@@ -70,19 +70,14 @@ public struct BackupRestore: Sendable {
     }
 
     func restore(_ object: ObjectInfo) async -> BackupJob.Outcome {
-        var attempt = 1
-        while true {
-            do {
-                return try await restoreOnce(object)
-            } catch let error where BackupJob.isVanished(error) {
-                return .vanished
-            } catch {
-                guard attempt < 4, BackupJob.isRetryable(error), !Task.isCancelled else {
-                    return .failed(String(describing: error))
-                }
-                try? await Task.sleep(for: .milliseconds(200 * (1 << (attempt - 1))) * Double.random(in: 0...1))
-                attempt += 1
+        do {
+            return try await ArchiveRetry(maxAttempts: 4, baseDelay: .milliseconds(200)).run(key: object.key, logger: logger) { _ in
+                try await restoreOnce(object)
             }
+        } catch let error where ArchiveRetry.isVanished(error) {
+            return .vanished
+        } catch {
+            return .failed(String(describing: error))
         }
     }
 

@@ -24,6 +24,8 @@ public struct DataDirectory: Sendable {
     public var trailsPath: String { path + "/trails" }
     /// Digest signing keys (0600 files in a 0700 directory).
     public var signingKeysPath: String { path + "/signing-keys" }
+    /// Lifecycle configurations set through the S3 API, one file per bucket (`TrailArchive.BucketLifecycleStore`).
+    public var lifecyclePath: String { path + "/lifecycle" }
     /// Scheduled backup jobs' state: `<job>.json` with the last run's report.
     public var backupsPath: String { path + "/backups" }
 

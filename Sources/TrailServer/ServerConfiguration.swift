@@ -23,7 +23,8 @@ import Yams
 /// - `organization-id` | `TRAILKEEPER_ORGANIZATION_ID` | none (`o-…`, enables organization trails)
 /// - `s3-endpoint` | `TRAILKEEPER_S3_ENDPOINT` | none (trail buckets on this S3 API: a URL, or `aws`)
 /// - `sns-endpoint` | `TRAILKEEPER_SNS_ENDPOINT` | none (trail notifications published to SNS: a URL, or `aws`)
-/// - `backups` | — | none (scheduled backup jobs: a list, see ``BackupJobConfiguration``; YAML only)
+/// - `lifecycle` (YAML only) | — | none (lifecycle rules and their schedule: ``LifecycleSettings``)
+/// - `backups` (YAML only) | — | none (scheduled backup jobs, a list: ``BackupJobConfiguration``)
 ///
 /// Precedence: command line, then environment, then the YAML file, then defaults.
 public struct ServerConfiguration: Sendable, Hashable {
@@ -50,7 +51,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var snsEndpoint: String?
     /// The event-processing pipeline (rules, findings, alerts), when configured.
     public var pipeline: PipelineSettings?
-    /// Scheduled backup jobs.
+    /// Lifecycle rules and their schedule (the `lifecycle:` section), when configured.
+    public var lifecycle: LifecycleSettings?
+    /// Scheduled backup jobs (the `backups:` list).
     public var backups: [BackupJobConfiguration] = []
 
     public init() {}
@@ -59,11 +62,11 @@ public struct ServerConfiguration: Sendable, Hashable {
     public static let keys = [
         "host", "port", "data-dir", "account-id", "region", "retention-days", "log-level", "max-record-bytes",
         "durable-commits", "delivery-interval", "digest-interval", "signing-key-rotation", "max-log-file-bytes",
-        "organization-id", "pipeline", "s3-endpoint", "sns-endpoint", "backups",
+        "organization-id", "pipeline", "s3-endpoint", "sns-endpoint", "lifecycle", "backups",
     ]
 
-    /// Keys whose value is a YAML structure (no environment variable or option).
-    static let sectionKeys: Set<String> = ["pipeline", "backups"]
+    /// The keys that hold a mapping rather than a value.
+    static let sections: Set<String> = ["pipeline", "lifecycle", "backups"]
 
     /// Resolves the configuration from its sources.
     ///
@@ -77,6 +80,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     ) throws -> ServerConfiguration {
         var values: [String: String] = [:]
         var pipelineSection: [String: Any]?
+        var lifecycleSection: [String: Any]?
         var backupsSection: Any?
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
@@ -103,6 +107,13 @@ public struct ServerConfiguration: Sendable, Hashable {
                         pipelineSection = section
                         continue
                     }
+                    if key == "lifecycle" {
+                        guard let section = value as? [String: Any] else {
+                            throw ConfigurationError("'lifecycle' must be a mapping (schedule, rules, …)")
+                        }
+                        lifecycleSection = section
+                        continue
+                    }
                     if key == "backups" {
                         backupsSection = value
                         continue
@@ -111,7 +122,7 @@ public struct ServerConfiguration: Sendable, Hashable {
                 }
             }
         }
-        for key in keys where !sectionKeys.contains(key) {
+        for key in keys where !sections.contains(key) {
             let variable = "TRAILKEEPER_" + key.uppercased().replacingOccurrences(of: "-", with: "_")
             if let v = environment[variable], !v.isEmpty { values[key] = v }
         }
@@ -180,6 +191,13 @@ public struct ServerConfiguration: Sendable, Hashable {
                 c.pipeline = try PipelineSettings(section: pipelineSection)
             } catch {
                 throw ConfigurationError("\(error)")
+            }
+        }
+        if let lifecycleSection {
+            do {
+                c.lifecycle = try LifecycleSettings(section: lifecycleSection)
+            } catch {
+                throw ConfigurationError("lifecycle: \(error)")
             }
         }
         if let backupsSection {

@@ -95,6 +95,12 @@ public func buildServiceGroup(
         }
         services += assembly.services
     }
+    // The lifecycle rules of the `lifecycle:` section and of the S3 API (S3 applies a bucket's
+    // configuration by itself; so does `serve`, daily unless the section says otherwise).
+    services.append(
+        LifecycleService(
+            settings: try configuration.lifecycle ?? LifecycleSettings(schedule: Schedule("rate(1 day)")), store: trailObjects,
+            stored: lifecycleStore, logger: logger))
     if !configuration.backups.isEmpty {
         services.append(try backupScheduler(configuration.backups, directory: directory, aws: aws, logger: logger))
     }

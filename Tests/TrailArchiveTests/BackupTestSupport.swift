@@ -96,6 +96,10 @@ struct HookedStore: ObjectStore {
     var afterList: @Sendable () async throws -> Void = {}
     /// Called before every put; throwing fails the put.
     var beforePut: @Sendable (String) async throws -> Void = { _ in }
+    /// Called before every transition; throwing fails it.
+    var beforeTransition: @Sendable (String) async throws -> Void = { _ in }
+    /// Called before every delete; throwing fails it.
+    var beforeDelete: @Sendable (String) async throws -> Void = { _ in }
     /// Called before every HEAD.
     var beforeHead: @Sendable (String) async throws -> Void = { _ in }
     /// Sees (and may change or fail) every object read.
@@ -119,7 +123,10 @@ struct HookedStore: ObjectStore {
         try await beforeHead(key)
         return try await inner.headObject(bucket: bucket, key: key)
     }
-    func deleteObject(bucket: String, key: String) async throws { try await inner.deleteObject(bucket: bucket, key: key) }
+    func deleteObject(bucket: String, key: String) async throws {
+        try await beforeDelete(key)
+        try await inner.deleteObject(bucket: bucket, key: key)
+    }
     /// Listings without content types and metadata, as S3 gives them.
     func listObjects(_ request: ObjectListRequest) async throws -> ObjectListing {
         var listing = try await inner.listObjects(request)
