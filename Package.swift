@@ -111,7 +111,7 @@ let package = Package(
             name: "TrailServer",
             dependencies: [
                 "TrailModel", "TrailStore", "TrailStoreSQLite", "AWSWire", "TrailAPI", "ObjectStorage", "TrailDelivery",
-                "TrailPipeline", "TrailArchive",
+                "TrailPipeline", "TrailArchive", "TrailAlerts",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -172,7 +172,7 @@ let package = Package(
         .target(
             name: "TrailArchive",
             dependencies: [
-                "TrailModel", "ObjectStorage", "AWSWire",
+                "TrailModel", "TrailStore", "ObjectStorage", "AWSWire", "TrailAlerts",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -284,14 +284,16 @@ let package = Package(
         .testTarget(
             name: "TrailArchiveTests",
             dependencies: [
-                "TrailArchive", "ObjectStorage", "AWSWire", "TrailModel", "TrailTesting",
+                "TrailArchive", "ObjectStorage", "AWSWire", "TrailModel", "TrailAlerts", "TrailStore", "TrailTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "TrailServerTests",
-            dependencies: ["TrailServer", "TrailModel", "TrailStore", "TrailTesting"]
+            dependencies: ["TrailServer", "TrailModel", "TrailStore", "TrailTesting", "TrailArchive"]
         ),
         .testTarget(
             name: "TrailAPITests",

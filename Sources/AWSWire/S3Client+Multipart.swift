@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import NIOHTTP1
 
@@ -20,6 +21,31 @@ extension S3Client {
     public static let minimumPartSize = 5 * 1024 * 1024
     /// The default part size of multipart uploads: 8 MiB.
     public static let defaultPartSize = 8 * 1024 * 1024
+
+    /// The part size ``putObjectMultipart(bucket:key:size:options:partSize:concurrency:readPart:)`` uses
+    /// for `size` bytes: `partSize` (at least 5 MiB), doubled until 10,000 parts hold `size`.
+    public static func effectivePartSize(for size: Int64, partSize: Int) -> Int64 {
+        var part = Int64(max(partSize, minimumPartSize))
+        while size > part * 10_000 { part *= 2 }
+        return part
+    }
+
+    /// The ETag S3 gives `body` uploaded in parts of `partSize` bytes (as
+    /// ``effectivePartSize(for:partSize:)`` grows it): the hex MD5 of the parts' MD5s, `-`, the part count.
+    public static func multipartETag(of body: Data, partSize: Int) -> String {
+        let part = Int(effectivePartSize(for: Int64(body.count), partSize: partSize))
+        var digests = Data()
+        var count = 0
+        var offset = body.startIndex
+        repeat {
+            let end = Swift.min(offset + part, body.endIndex)
+            digests.append(contentsOf: Insecure.MD5.hash(data: body[offset..<end]))
+            count += 1
+            offset = end
+        } while offset < body.endIndex
+        let hex = Insecure.MD5.hash(data: digests).map { String(format: "%02x", $0) }.joined()
+        return hex + "-" + String(count)
+    }
 
     /// Starts a multipart upload (`CreateMultipartUpload`); the options apply to the final object.
     ///
@@ -122,8 +148,7 @@ extension S3Client {
         partSize: Int = S3Client.defaultPartSize, concurrency: Int = 4,
         readPart: @escaping @Sendable (Range<Int64>) async throws -> Data
     ) async throws -> String? {
-        var partSize = Int64(max(partSize, Self.minimumPartSize))
-        while size > partSize * 10_000 { partSize *= 2 }
+        let partSize = Self.effectivePartSize(for: size, partSize: partSize)
         let partCount = max(1, Int((size + partSize - 1) / partSize))
         let uploadID = try await createMultipartUpload(bucket: bucket, key: key, options: options)
         do {

@@ -5,8 +5,11 @@ extension Alert {
     /// A one-line headline: `[HIGH] RootLogin: arn:… called ConsoleLogin from 203.0.113.7`, or for a
     /// summary `[HIGH] RootLogin matched 9,995 more events in the last 60 s`.
     public var headline: String {
-        "[\(severity.rawValue)] \(rule)"
-            + (kind == .finding ? ": " + (findings.first.map(Self.action) ?? "") : " " + summaryPhrase)
+        switch kind {
+        case .finding: "[\(severity.rawValue)] \(rule): " + (findings.first.map(Self.action) ?? "")
+        case .summary: "[\(severity.rawValue)] \(rule) " + summaryPhrase
+        case .notice: "[\(severity.rawValue)] " + (notice?.title ?? rule)
+        }
     }
 
     /// A subject of at most `limit` characters (SNS allows 100, email subjects stay short); the
@@ -51,6 +54,8 @@ extension Alert {
                 lines.append("Example \(index + 1):")
                 lines.append(contentsOf: Self.details(sample))
             }
+        case .notice:
+            lines.append(notice?.text ?? rule)
         }
         return lines.joined(separator: "\n")
     }

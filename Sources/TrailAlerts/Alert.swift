@@ -10,6 +10,8 @@ public struct Alert: Sendable {
         case finding
         /// Findings of one rule folded into one message at the end of a window.
         case summary
+        /// A message about Trailkeeper's own work (a backup run): ``notice`` holds its text and fields.
+        case notice
     }
 
     /// A value and how many findings carried it (an actor, a source IP).
@@ -49,8 +51,10 @@ public struct Alert: Sendable {
     /// End of the window the alert covers (a single finding: same as ``windowStart``).
     public var windowEnd: Date
     /// A stable identity for receivers that deduplicate (PagerDuty `dedup_key`):
-    /// `rule/eventID` for a finding, `rule/window-start-seconds` for a summary.
+    /// `rule/eventID` for a finding, `rule/window-start-seconds` for a summary; a notice's own key.
     public var dedupKey: String
+    /// The title, text and fields of a ``Kind/notice``; `nil` for findings and summaries.
+    public var notice: Notice?
 
     /// An alert for one finding.
     public init(finding: Finding, raisedAt: Date) {
@@ -85,5 +89,76 @@ public struct Alert: Sendable {
         self.windowStart = windowStart
         self.windowEnd = windowEnd
         dedupKey = rule + "/" + String(Int64(windowStart.timeIntervalSince1970.rounded(.down)))
+    }
+}
+
+extension Alert {
+    /// A message that is not about findings: what Trailkeeper itself did (a backup run), in words
+    /// and as named values that JSON targets keep typed.
+    public struct Notice: Sendable, Hashable {
+        /// A named value: a number stays a number in JSON bodies.
+        public struct Field: Sendable, Hashable {
+            public enum Value: Sendable, Hashable {
+                case text(String)
+                case integer(Int64)
+                case number(Double)
+            }
+
+            public var name: String
+            public var value: Value
+
+            public init(_ name: String, _ value: Value) {
+                self.name = name
+                self.value = value
+            }
+
+            /// The value as text (`1.25` for numbers, without exponent).
+            public var text: String {
+                switch value {
+                case .text(let text): text
+                case .integer(let n): String(n)
+                case .number(let x): String(format: "%.3f", x)
+                }
+            }
+        }
+
+        /// The one-line title (the headline after the severity).
+        public var title: String
+        /// The plain-text body.
+        public var text: String
+        /// The values the text reports, in order.
+        public var fields: [Field]
+        /// Whether this notice ends a problem an earlier notice with the same ``Alert/dedupKey``
+        /// reported (a successful run after a failed one): PagerDuty resolves the incident.
+        public var isResolution: Bool
+
+        public init(title: String, text: String, fields: [Field], isResolution: Bool = false) {
+            self.title = title
+            self.text = text
+            self.fields = fields
+            self.isResolution = isResolution
+        }
+    }
+
+    /// A notice alert.
+    ///
+    /// - Parameters:
+    ///   - name: what the notice is about (`backup:nightly`); it stands where a rule name stands
+    ///     (`X-Trailkeeper-Rule`, PagerDuty's `class`).
+    ///   - dedupKey: the identity receivers that deduplicate use (PagerDuty's `dedup_key`).
+    public init(notice: Notice, name: String, severity: Severity, at time: Date, dedupKey: String) {
+        kind = .notice
+        rule = name
+        self.severity = severity
+        ruleDescription = ""
+        count = 1
+        findings = []
+        eventIDs = []
+        topActors = []
+        topSourceIPs = []
+        windowStart = time
+        windowEnd = time
+        self.dedupKey = dedupKey
+        self.notice = notice
     }
 }

@@ -2,12 +2,13 @@ import AWSWire
 import Logging
 import ObjectStorage
 
-/// How archive jobs retry the work on one object: throttling, 5xx, transport and storage errors,
-/// with an exponential backoff; everything else fails at once.
+/// How archive jobs retry the work on one object: throttling, 5xx, transport and storage errors, and
+/// copies or reads that fail verification, after a random wait up to an exponentially growing ceiling
+/// ("full jitter"); everything else (and anything once the task is cancelled) fails at once.
 struct ArchiveRetry: Sendable {
     /// Attempts in all.
     var maxAttempts: Int
-    /// The first retry's delay; doubled for every further one.
+    /// The ceiling of the first retry's wait; doubled for every further one.
     var baseDelay: Duration
 
     /// Runs `body` (given the attempt number, from 1) until it succeeds, fails with an error that is
@@ -18,9 +19,11 @@ struct ArchiveRetry: Sendable {
             do {
                 return try await body(attempt)
             } catch {
-                guard attempt < maxAttempts, !Self.isVanished(error), Self.isRetryable(error) else { throw error }
+                guard attempt < maxAttempts, !Self.isVanished(error), Self.isRetryable(error), !Task.isCancelled else {
+                    throw error
+                }
                 logger.debug("retrying", metadata: ["key": "\(key)", "attempt": "\(attempt)", "error": "\(error)"])
-                try? await Task.sleep(for: baseDelay * (1 << (attempt - 1)))
+                try? await Task.sleep(for: baseDelay * (1 << (attempt - 1)) * Double.random(in: 0...1))
                 attempt += 1
             }
         }
@@ -38,7 +41,7 @@ struct ArchiveRetry: Sendable {
             return error.status >= 500 || error.status == 0 || AWSError.throttlingCodes.contains(error.code)
         }
         if case ObjectStoreError.storage = error { return true }
-        if error is BackupJob.VerificationError { return true }
-        return !(error is ObjectStoreError)
+        if error is BackupVerificationError { return true }
+        return !(error is ObjectStoreError) && !(error is BackupEncryptionError)
     }
 }

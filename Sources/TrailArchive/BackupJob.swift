@@ -1,5 +1,4 @@
 import AWSWire
-import Crypto
 import Foundation
 import Logging
 import ObjectStorage
@@ -33,14 +32,17 @@ public struct BackupJob: Sendable {
         public var exclude: [String]
         public var dryRun: Bool
         public var concurrency: Int
-        /// Attempts per object for retryable failures (throttling, 5xx, storage errors).
+        /// Attempts per object for retryable failures (throttling, 5xx, storage errors, bad reads).
         public var maxAttempts: Int
-        /// The first retry's delay; doubled for every further one.
+        /// The ceiling of the first retry's random wait; doubled for every further one.
         public var retryBaseDelay: Duration
+        /// Recompression and encryption of the copies.
+        public var transform: BackupTransform
 
         public init(
             thresholdDays: Int, ageFrom: AgeSource = .lastModified, include: [String] = [], exclude: [String] = [],
-            dryRun: Bool = false, concurrency: Int = 8, maxAttempts: Int = 4, retryBaseDelay: Duration = .milliseconds(200)
+            dryRun: Bool = false, concurrency: Int = 16, maxAttempts: Int = 4, retryBaseDelay: Duration = .milliseconds(200),
+            transform: BackupTransform = BackupTransform()
         ) {
             self.thresholdDays = thresholdDays
             self.ageFrom = ageFrom
@@ -50,6 +52,7 @@ public struct BackupJob: Sendable {
             self.concurrency = concurrency
             self.maxAttempts = maxAttempts
             self.retryBaseDelay = retryBaseDelay
+            self.transform = transform
         }
     }
 
@@ -67,15 +70,17 @@ public struct BackupJob: Sendable {
 
     /// What happened to one selected object.
     enum Outcome: Sendable {
-        case copied(bytes: Int64)
+        /// `entry`: what the manifest should record about the copy (when listings cannot match it).
+        case copied(bytes: Int64, warning: String?, entry: BackupManifest.Entry? = nil)
         case wouldCopy(bytes: Int64)
-        case skipped
+        case skipped(entry: BackupManifest.Entry? = nil)
         case conflict
         case vanished
         case failed(String)
     }
 
-    /// Runs the backup.
+    /// Runs the backup. A graceful shutdown (inside a service) or cancellation stops it from starting
+    /// more objects; the ones in flight finish and the report says `interrupted`.
     /// - Parameters:
     ///   - now: the time ages are measured from.
     ///   - progress: called after every object with the report so far.
@@ -97,34 +102,38 @@ public struct BackupJob: Sendable {
             return date <= cutoff
         }.sorted { $0.key < $1.key }
         report.selected = selected.count
-        let serverSide = Self.serverSideCopyPossible(source, destination)
+        report.bytesSelected = selected.reduce(0) { $0 + $1.size }
+        report.dryRun = options.dryRun
+        let serverSide = options.transform.isIdentity && Self.serverSideCopyPossible(source, destination)
+        let manifest = destination.listsETags ? await BackupManifest.load(from: destination, logger: logger) : BackupManifest()
+        var updates: [String: BackupManifest.Entry] = [:]
         logger.info(
             "backup started",
             metadata: [
                 "source.objects": "\(sourceObjects.count)", "selected": "\(selected.count)",
                 "destination.objects": "\(existing.count)", "serverSide": "\(serverSide)", "dryRun": "\(options.dryRun)",
             ])
-        try await withThrowingTaskGroup(of: (String, Outcome).self) { group in
-            var iterator = selected.makeIterator()
-            func addNext() -> Bool {
-                guard let object = iterator.next() else { return false }
-                let existingObject = existing[object.key]
-                group.addTask { (object.key, await self.process(object, existing: existingObject, serverSide: serverSide)) }
-                return true
+        await BoundedWork.run(selected, width: options.concurrency) { object in
+            await self.process(object, existing: existing[object.key], manifest: manifest, serverSide: serverSide)
+        } onResult: { object, outcome in
+            let key = object.key
+            report.record(key: key, outcome)
+            switch outcome {
+            case .copied(_, _, let entry?), .skipped(let entry?): updates[key] = entry
+            default: break
             }
-            for _ in 0..<max(1, options.concurrency) where !addNext() { break }
-            while let result = try await group.next() {
-                let (key, outcome) = result
-                report.record(key: key, outcome)
-                switch outcome {
-                case .conflict: logger.warning("backup conflict: destination differs", metadata: ["key": "\(key)"])
-                case .failed(let reason): logger.error("backup failed", metadata: ["key": "\(key)", "error": "\(reason)"])
-                case .vanished: logger.notice("source object vanished", metadata: ["key": "\(key)"])
-                default: break
-                }
-                progress?(report)
-                _ = addNext()
+            switch outcome {
+            case .conflict: logger.warning("backup conflict: destination differs", metadata: ["key": "\(key)"])
+            case .failed(let reason): logger.error("backup failed", metadata: ["key": "\(key)", "error": "\(reason)"])
+            case .vanished: logger.notice("source object vanished", metadata: ["key": "\(key)"])
+            case .copied(_, let warning?, _): logger.warning("backup warning", metadata: ["key": "\(key)", "warning": "\(warning)"])
+            default: break
             }
+            progress?(report)
+        }
+        report.interrupted = report.done < report.selected
+        if destination.listsETags, !options.dryRun, !updates.isEmpty || manifest.entries.count > 0 {
+            await saveManifest(manifest.merged(with: updates, listed: existing), unless: manifest)
         }
         report.durationSeconds = Double((clock.now - started) / .milliseconds(1)) / 1000
         logger.info(
@@ -133,7 +142,7 @@ public struct BackupJob: Sendable {
                 "seen": "\(report.seen)", "selected": "\(report.selected)", "copied": "\(report.copied)",
                 "skipped": "\(report.skipped)", "conflicts": "\(report.conflicts.count)",
                 "failed": "\(report.failed.count)", "vanished": "\(report.vanished.count)",
-                "bytes": "\(report.bytesCopied)",
+                "bytes": "\(report.bytesCopied)", "interrupted": "\(report.interrupted)",
             ])
         return report
     }
@@ -142,84 +151,16 @@ public struct BackupJob: Sendable {
         guard let a = source.s3, let b = destination.s3 else { return false }
         return a.client.endpoint == b.client.endpoint
     }
+}
 
-    func process(_ object: ObjectInfo, existing: ObjectInfo?, serverSide: Bool) async -> Outcome {
-        let retry = ArchiveRetry(maxAttempts: options.maxAttempts, baseDelay: options.retryBaseDelay)
+extension BackupJob {
+    /// Stores the manifest when it changed; a failure costs the next run HEADs, not this run's result.
+    func saveManifest(_ manifest: BackupManifest, unless previous: BackupManifest) async {
+        guard manifest != previous else { return }
         do {
-            return try await retry.run(key: object.key, logger: logger) { attempt in
-                try await processOnce(object, listed: existing, trustListing: attempt == 1, serverSide: serverSide)
-            }
-        } catch let error where ArchiveRetry.isVanished(error) {
-            return .vanished
+            try await manifest.save(to: destination)
         } catch {
-            return .failed(String(describing: error))
+            logger.warning("cannot store the backup manifest", metadata: ["trail.error": "\(error)"])
         }
-    }
-
-    struct VerificationError: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    /// Compares, then copies and verifies one object. `listed` is the destination listing's entry;
-    /// a retry (`trustListing` false) HEADs the destination instead.
-    func processOnce(_ object: ObjectInfo, listed: ObjectInfo?, trustListing: Bool, serverSide: Bool) async throws -> Outcome {
-        var present = listed
-        if !trustListing { present = try await destination.head(object.key) }
-        if let present {
-            return try await compare(object, present) ? .skipped : .conflict
-        }
-        if options.dryRun { return .wouldCopy(bytes: object.size) }
-        if serverSide, let from = source.s3, let to = destination.s3 {
-            let etag = Self.unquoted(object.etag)
-            let copied = try await from.client.copyObject(
-                sourceBucket: from.bucket, sourceKey: from.prefix + object.key, bucket: to.bucket, key: to.prefix + object.key,
-                metadataDirective: .replace(contentType: nil, metadata: ["trailkeeper-source-etag": etag]))
-            // The copy's MD5 ETag equal to the source's verifies content and size without another request.
-            if !etag.isEmpty, !etag.contains("-"), copied.map(Self.unquoted) == etag { return .copied(bytes: object.size) }
-            guard let copy = try await destination.head(object.key) else { throw VerificationError(description: "copy missing") }
-            guard copy.size == object.size, etag.isEmpty || etag.contains("-") || copy.etag == etag else {
-                throw VerificationError(description: "server-side copy of \(object.key) does not match its source")
-            }
-            return .copied(bytes: copy.size)
-        }
-        let body = try await source.read(object.key)
-        let sha = SHA256.hash(data: body).hexString
-        let md5 = Insecure.MD5.hash(data: body).hexString
-        let sourceETag = object.etag.isEmpty ? md5 : object.etag
-        try await destination.write(
-            object.key, body: body, metadata: ["trailkeeper-sha256": sha, "trailkeeper-source-etag": sourceETag])
-        guard let copy = try await destination.head(object.key), copy.size == Int64(body.count) else {
-            throw VerificationError(description: "copy of \(object.key) is missing or has the wrong size")
-        }
-        if let copied = copy.metadata["trailkeeper-sha256"] {
-            guard copied == sha, copy.etag.contains("-") || copy.etag == md5 else {
-                throw VerificationError(description: "copy of \(object.key) has the wrong checksum")
-            }
-        } else {
-            // A folder: re-read the file.
-            guard SHA256.hash(data: try await destination.read(object.key)).hexString == sha else {
-                throw VerificationError(description: "copy of \(object.key) has the wrong checksum")
-            }
-        }
-        return .copied(bytes: Int64(body.count))
-    }
-
-    /// Whether the destination object already holds the source object's content.
-    func compare(_ object: ObjectInfo, _ listed: ObjectInfo) async throws -> Bool {
-        guard listed.size == object.size else { return false }
-        let sourceETag = object.etag.isEmpty ? (try await source.head(object.key)?.etag ?? "") : object.etag
-        guard !sourceETag.isEmpty else { throw ObjectStoreError.noSuchKey(bucket: "", key: object.key) }
-        if !listed.etag.isEmpty, listed.etag == sourceETag, !sourceETag.contains("-") { return true }
-        guard let head = try await destination.head(object.key) else { return false }
-        if head.metadata["trailkeeper-source-etag"] == sourceETag { return true }
-        if head.etag == sourceETag, !sourceETag.contains("-") { return true }
-        // Multipart ETags on one side: compare SHA-256s.
-        let sourceSHA = SHA256.hash(data: try await source.read(object.key)).hexString
-        if let sha = head.metadata["trailkeeper-sha256"] { return sha == sourceSHA }
-        return SHA256.hash(data: try await destination.read(object.key)).hexString == sourceSHA
-    }
-
-    static func unquoted(_ etag: String) -> String {
-        etag.count >= 2 && etag.hasPrefix("\"") && etag.hasSuffix("\"") ? String(etag.dropFirst().dropLast()) : etag
     }
 }

@@ -1,4 +1,5 @@
 import AWSWire
+import Crypto
 import Foundation
 import ObjectStorage
 
@@ -6,14 +7,21 @@ import ObjectStorage
 public protocol BackupStorage: Sendable {
     /// Every object, keys relative to the location, in any order.
     func list() async throws -> [ObjectInfo]
-    /// The object's description (with user metadata); `nil` when it does not exist.
+    /// The object's description (with content type and user metadata); `nil` when it does not exist.
     func head(_ key: String) async throws -> ObjectInfo?
-    /// The object's bytes. Throws ``ObjectStoreError/noSuchKey(bucket:key:)`` when it is gone.
-    func read(_ key: String) async throws -> Data
+    /// The object's bytes with its description (content type, user metadata).
+    /// Throws ``ObjectStoreError/noSuchKey(bucket:key:)`` when it is gone.
+    func read(_ key: String) async throws -> StoredObject
     /// Stores the object atomically (no reader ever sees a partial one).
-    func write(_ key: String, body: Data, metadata: [String: String]) async throws
+    func write(_ key: String, body: Data, contentType: String?, metadata: [String: String]) async throws
+    /// Checks what is stored at `key` against the bytes just written there (size, and the ETag those
+    /// bytes must have; a folder reads its file back) and returns its description with its metadata.
+    /// Throws ``BackupVerificationError`` when they differ.
+    func verifyWrite(_ key: String, body: Data) async throws -> ObjectInfo
     /// The S3 client and bucket/prefix for server-side copies, when this side is S3.
     var s3: (client: S3Client, bucket: String, prefix: String)? { get }
+    /// Whether ``list()`` gives ETags (a bucket does, a folder does not).
+    var listsETags: Bool { get }
 }
 
 /// A bucket (and prefix) of an ``ObjectStore``.
@@ -35,6 +43,11 @@ public struct ObjectStoreBackupStorage: BackupStorage {
         client.map { ($0, bucket, prefix) }
     }
 
+    public var listsETags: Bool { true }
+
+    /// Keys under `.trailkeeper/` (the backup manifest) are Trailkeeper's bookkeeping, not objects.
+    static let reservedPrefix = ".trailkeeper/"
+
     public func list() async throws -> [ObjectInfo] {
         var result: [ObjectInfo] = []
         var after: String?
@@ -42,7 +55,7 @@ public struct ObjectStoreBackupStorage: BackupStorage {
             let page = try await store.listObjects(ObjectListRequest(bucket: bucket, prefix: prefix, startAfter: after))
             for var object in page.objects {
                 object.key = String(object.key.dropFirst(prefix.count))
-                result.append(object)
+                if !object.key.hasPrefix(Self.reservedPrefix) { result.append(object) }
             }
             guard page.isTruncated, let last = page.lastReturned else { return result }
             after = last
@@ -59,11 +72,40 @@ public struct ObjectStoreBackupStorage: BackupStorage {
         }
     }
 
-    public func read(_ key: String) async throws -> Data {
-        try await store.getObject(bucket: bucket, key: prefix + key).body
+    public func read(_ key: String) async throws -> StoredObject {
+        var object = try await store.getObject(bucket: bucket, key: prefix + key, range: nil)
+        object.info.key = key
+        return object
     }
 
-    public func write(_ key: String, body: Data, metadata: [String: String]) async throws {
-        try await store.putObject(bucket: bucket, key: prefix + key, body: body, contentType: nil, metadata: metadata)
+    public func write(_ key: String, body: Data, contentType: String?, metadata: [String: String]) async throws {
+        try await store.putObject(bucket: bucket, key: prefix + key, body: body, contentType: contentType, metadata: metadata)
     }
+}
+
+extension ObjectStoreBackupStorage {
+    public func verifyWrite(_ key: String, body: Data) async throws -> ObjectInfo {
+        guard let stored = try await head(key) else {
+            throw BackupVerificationError("the copy of \(key) is missing after it was written")
+        }
+        guard stored.size == Int64(body.count) else {
+            throw BackupVerificationError("the copy of \(key) has \(stored.size) bytes, not \(body.count)")
+        }
+        let expected: String
+        if let s3 = store as? S3ObjectStore, body.count > s3.configuration.multipartThreshold {
+            expected = S3Client.multipartETag(of: body, partSize: s3.configuration.partSize)
+        } else {
+            expected = Insecure.MD5.hash(data: body).hexString
+        }
+        guard stored.etag == expected else {
+            throw BackupVerificationError("the copy of \(key) has ETag \(stored.etag), not \(expected)")
+        }
+        return stored
+    }
+}
+
+/// A copy that does not match what was meant to be stored, or a source read that does not match its listing.
+public struct BackupVerificationError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -26,6 +26,8 @@ public struct DataDirectory: Sendable {
     public var signingKeysPath: String { path + "/signing-keys" }
     /// Lifecycle configurations set through the S3 API, one file per bucket (`TrailArchive.BucketLifecycleStore`).
     public var lifecyclePath: String { path + "/lifecycle" }
+    /// Scheduled backup jobs' state: `<job>.json` with the last run's report.
+    public var backupsPath: String { path + "/backups" }
 
     /// Creates the directory when missing.
     public func prepare() throws {

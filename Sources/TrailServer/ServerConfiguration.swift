@@ -24,6 +24,7 @@ import Yams
 /// - `s3-endpoint` | `TRAILKEEPER_S3_ENDPOINT` | none (trail buckets on this S3 API: a URL, or `aws`)
 /// - `sns-endpoint` | `TRAILKEEPER_SNS_ENDPOINT` | none (trail notifications published to SNS: a URL, or `aws`)
 /// - `lifecycle` (YAML only) | — | none (lifecycle rules and their schedule: ``LifecycleSettings``)
+/// - `backups` (YAML only) | — | none (scheduled backup jobs, a list: ``BackupJobConfiguration``)
 ///
 /// Precedence: command line, then environment, then the YAML file, then defaults.
 public struct ServerConfiguration: Sendable, Hashable {
@@ -52,6 +53,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var pipeline: PipelineSettings?
     /// Lifecycle rules and their schedule (the `lifecycle:` section), when configured.
     public var lifecycle: LifecycleSettings?
+    /// Scheduled backup jobs (the `backups:` list).
+    public var backups: [BackupJobConfiguration] = []
 
     public init() {}
 
@@ -59,11 +62,11 @@ public struct ServerConfiguration: Sendable, Hashable {
     public static let keys = [
         "host", "port", "data-dir", "account-id", "region", "retention-days", "log-level", "max-record-bytes",
         "durable-commits", "delivery-interval", "digest-interval", "signing-key-rotation", "max-log-file-bytes",
-        "organization-id", "pipeline", "s3-endpoint", "sns-endpoint", "lifecycle",
+        "organization-id", "pipeline", "s3-endpoint", "sns-endpoint", "lifecycle", "backups",
     ]
 
     /// The keys that hold a mapping rather than a value.
-    static let sections: Set<String> = ["pipeline", "lifecycle"]
+    static let sections: Set<String> = ["pipeline", "lifecycle", "backups"]
 
     /// Resolves the configuration from its sources.
     ///
@@ -78,6 +81,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         var values: [String: String] = [:]
         var pipelineSection: [String: Any]?
         var lifecycleSection: [String: Any]?
+        var backupsSection: Any?
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw ConfigurationError("cannot read the configuration file \(file)")
@@ -108,6 +112,10 @@ public struct ServerConfiguration: Sendable, Hashable {
                             throw ConfigurationError("'lifecycle' must be a mapping (schedule, rules, …)")
                         }
                         lifecycleSection = section
+                        continue
+                    }
+                    if key == "backups" {
+                        backupsSection = value
                         continue
                     }
                     values[key] = "\(value)"
@@ -190,6 +198,13 @@ public struct ServerConfiguration: Sendable, Hashable {
                 c.lifecycle = try LifecycleSettings(section: lifecycleSection)
             } catch {
                 throw ConfigurationError("lifecycle: \(error)")
+            }
+        }
+        if let backupsSection {
+            do {
+                c.backups = try BackupJobConfiguration.list(backupsSection)
+            } catch {
+                throw ConfigurationError("\(error)")
             }
         }
         return c

@@ -6,6 +6,7 @@ import Logging
 import ObjectStorage
 import ServiceLifecycle
 import TrailAPI
+import TrailAlerts
 import TrailArchive
 import TrailDelivery
 import TrailModel
@@ -102,6 +103,9 @@ public func buildServiceGroup(
         LifecycleService(
             settings: try configuration.lifecycle ?? LifecycleSettings(schedule: Schedule("rate(1 day)")), store: trailObjects,
             stored: lifecycleStore, logger: logger))
+    if !configuration.backups.isEmpty {
+        services.append(try backupScheduler(configuration.backups, directory: directory, aws: aws, logger: logger))
+    }
     if let forwarder = try AWSBackends.notificationForwarder(
         endpoint: configuration.snsEndpoint, environment: ProcessInfo.processInfo.environment, aws: aws,
         deliverer: deliverer, logger: logger)
@@ -150,4 +154,31 @@ struct RetentionService: Service {
             _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(3600)) }
         }
     }
+}
+
+/// The scheduler of the `backups:` jobs; each run has its own HTTP client, notifications go
+/// through the shared one.
+func backupScheduler(
+    _ jobs: [BackupJobConfiguration], directory: DataDirectory, aws: AWSConfiguration, logger: Logger
+) throws -> BackupScheduler {
+    let targets = AlertTargetConfiguration(httpClient: HTTPClient.shared, aws: aws, logger: logger)
+    let scheduled = try jobs.map { job in
+        let notifier: BackupNotifier
+        do {
+            notifier = try BackupNotifier(urls: job.notify, configuration: targets)
+        } catch {
+            throw ConfigurationError("backups.\(job.name).notify: \(error)")
+        }
+        var jobLogger = logger
+        jobLogger[metadataKey: "trail.backup.job"] = "\(job.name)"
+        let runLogger = jobLogger
+        return BackupScheduler.Job(
+            name: job.name, schedule: job.schedule, source: job.source.description,
+            destination: job.destination.description, notifier: notifier
+        ) { now in
+            try await job.run(aws: aws, logger: runLogger, now: now)
+        }
+    }
+    logger.info("backup jobs scheduled", metadata: ["trail.backup.jobs": "\(jobs.map(\.name).joined(separator: ","))"])
+    return BackupScheduler(jobs: scheduled, states: BackupJobStateStore(folder: directory.backupsPath), logger: logger)
 }

@@ -71,6 +71,11 @@ struct TemporaryFolder {
         try? Data(contentsOf: URL(fileURLWithPath: path).appendingPathComponent(key))
     }
 
+    /// The files a backup stores: every path but metadata under `.trailkeeper/` folders.
+    func dataFiles() -> [String] {
+        allFiles().filter { !$0.hasPrefix(".trailkeeper/") && !$0.contains("/.trailkeeper/") }
+    }
+
     /// Every file's relative path, temporary ones included.
     func allFiles() -> [String] {
         let enumerator = FileManager.default.enumerator(atPath: path)
@@ -96,6 +101,10 @@ struct HookedStore: ForwardingObjectStore {
     var beforeTransition: @Sendable (String) async throws -> Void = { _ in }
     /// Called before every delete; throwing fails it.
     var beforeDelete: @Sendable (String) async throws -> Void = { _ in }
+    /// Called before every HEAD.
+    var beforeHead: @Sendable (String) async throws -> Void = { _ in }
+    /// Sees (and may change or fail) every object read.
+    var afterGet: @Sendable (String, StoredObject) async throws -> StoredObject = { $1 }
 
     func putObject(
         bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String], tags: [String: String]
@@ -104,13 +113,27 @@ struct HookedStore: ForwardingObjectStore {
         return try await inner.putObject(
             bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata, tags: tags)
     }
+    func getObject(bucket: String, key: String, range: ObjectByteRange?) async throws -> StoredObject {
+        try await afterGet(key, try await inner.getObject(bucket: bucket, key: key, range: range))
+    }
+    func headObject(bucket: String, key: String) async throws -> ObjectInfo {
+        try await beforeHead(key)
+        return try await inner.headObject(bucket: bucket, key: key)
+    }
     func deleteObject(bucket: String, key: String) async throws {
         try await beforeDelete(key)
         try await inner.deleteObject(bucket: bucket, key: key)
     }
+    /// Listings without content types and metadata, as S3 gives them.
     func listObjects(_ request: ObjectListRequest) async throws -> ObjectListing {
-        let listing = try await inner.listObjects(request)
+        var listing = try await inner.listObjects(request)
         try await afterList()
+        listing.objects = listing.objects.map { object in
+            var bare = object
+            bare.metadata = [:]
+            bare.contentType = nil
+            return bare
+        }
         return listing
     }
     func transitionObject(bucket: String, key: String, to storageClass: StorageClass, ifMatch etag: String?) async throws

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrailArchive
 import TrailModel
 import TrailServer
 
@@ -52,6 +53,38 @@ import TrailServer
         #expect(c.organizationID == "o-exampleorgid")
         #expect(try ServerConfiguration.seconds("90", key: "x") == 90)
         #expect(try ServerConfiguration.seconds("3h", key: "x") == 10800)
+    }
+
+    @Test func backupJobsFromYAML() throws {
+        let file = NSTemporaryDirectory() + "tk-config-\(UUID().uuidString).yaml"
+        try """
+            backups:
+              - name: nightly
+                source: s3://trail-bucket/AWSLogs
+                destination: /var/backups/cloudtrail
+                threshold-days: 85
+                age-from: key-date
+                schedule: cron(0 2 * * ? *)
+                notify: [https://hooks.slack.com/services/T/B/x]
+              - name: weekly
+                source: /srv/trails
+                destination: s3://vault
+                threshold-days: 7
+                schedule: rate(7 days)
+                recompress: 9
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let c = try ServerConfiguration.resolve(commandLine: [:], environment: [:], file: file)
+        #expect(c.backups.map(\.name) == ["nightly", "weekly"])
+        #expect(c.backups[0].schedule.expression == "cron(0 2 * * ? *)")
+        #expect(c.backups[0].notify == ["https://hooks.slack.com/services/T/B/x"])
+        #expect(c.backups[1].recompressionLevel == 9)
+
+        try "backups:\n  - name: x\n    source: /a\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let error = #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration.resolve(commandLine: [:], environment: [:], file: file)
+        }
+        #expect(error?.description == "backups.x: 'destination' is required")
     }
 
     @Test func unknownFileKeysAreRefused() throws {

@@ -12,10 +12,12 @@ enum AlertJSON {
     ///  "findings":[{"eventID":"…","eventName":"…","eventSource":"…","eventTime":"…","who":"…",
     ///    "sourceIPAddress":"…","region":"…","account":"…","origin":"…","record":{…}}]}
     /// ```
+    ///
+    /// A notice has `"kind":"notice"`, no findings, and `"details"`: its fields by name, numbers as numbers.
     static func webhook(_ alert: Alert, includeRecords: Bool) -> [String: Any] {
-        [
+        var object: [String: Any] = [
             "source": "trailkeeper",
-            "kind": alert.kind == .finding ? "finding" : "summary",
+            "kind": kindName(alert.kind),
             "rule": alert.rule,
             "severity": alert.severity.rawValue,
             "description": alert.ruleDescription,
@@ -30,6 +32,29 @@ enum AlertJSON {
             "topSourceIPs": alert.topSourceIPs.map(tally),
             "findings": alert.findings.map { finding(for: $0, includeRecord: includeRecords) },
         ]
+        if let notice = alert.notice { object["details"] = details(notice) }
+        return object
+    }
+
+    static func kindName(_ kind: Alert.Kind) -> String {
+        switch kind {
+        case .finding: "finding"
+        case .summary: "summary"
+        case .notice: "notice"
+        }
+    }
+
+    /// A notice's fields as a JSON object.
+    static func details(_ notice: Alert.Notice) -> [String: Any] {
+        var object: [String: Any] = [:]
+        for field in notice.fields {
+            switch field.value {
+            case .text(let text): object[field.name] = text
+            case .integer(let n): object[field.name] = n
+            case .number(let x): object[field.name] = x
+            }
+        }
+        return object
     }
 
     static func tally(_ tally: Alert.Tally) -> [String: Any] {

@@ -36,8 +36,17 @@ struct PagerDutyTarget: AlertTarget {
         }
     }
 
-    /// The `trigger` event for an alert.
+    /// The `trigger` event for an alert; a notice that is a resolution (``Alert/Notice/isResolution``)
+    /// is a `resolve` event for its dedup key instead, closing the incident an earlier notice opened.
     static func event(_ alert: Alert, routingKey: String) -> [String: Any] {
+        if alert.notice?.isResolution == true {
+            return [
+                "routing_key": routingKey,
+                "event_action": "resolve",
+                "dedup_key": String(alert.dedupKey.prefix(255)),
+                "client": "trailkeeper",
+            ]
+        }
         var details: [String: Any] = [
             "rule": alert.rule,
             "severity": alert.severity.rawValue,
@@ -52,6 +61,7 @@ struct PagerDutyTarget: AlertTarget {
             details["windowStart"] = Alert.timestamp(alert.windowStart)
             details["windowEnd"] = Alert.timestamp(alert.windowEnd)
         }
+        if let notice = alert.notice { details["details"] = AlertJSON.details(notice) }
         let first = alert.findings.first
         if alert.kind == .finding, let first {
             details["finding"] = AlertJSON.finding(for: first, includeRecord: false)
@@ -60,7 +70,7 @@ struct PagerDutyTarget: AlertTarget {
             "summary": String(alert.headline.prefix(1024)),
             "source": first?.account.map { "aws account " + $0 } ?? "trailkeeper",
             "severity": severity(alert.severity),
-            "component": first?.eventSource ?? "cloudtrail",
+            "component": first?.eventSource ?? (alert.kind == .notice ? "trailkeeper" : "cloudtrail"),
             "group": first?.region ?? "global",
             "class": alert.rule,
             "custom_details": details,

@@ -48,6 +48,8 @@ struct SlackTarget: AlertTarget {
             if !alert.eventIDs.isEmpty {
                 lines.append("*Event IDs:* " + alert.eventIDs.prefix(5).map(code).joined(separator: ", "))
             }
+        case .notice:
+            for field in alert.notice?.fields ?? [] { lines.append("*\(escape(field.name)):* " + code(field.text)) }
         }
         var blocks: [[String: Any]] = [
             [

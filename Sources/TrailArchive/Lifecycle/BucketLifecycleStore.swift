@@ -26,7 +26,7 @@ public struct BucketLifecycleStore: Sendable {
     public func configuration(for bucket: String, createdAt: Date?) async throws -> LifecycleConfiguration? {
         let data: Data
         do {
-            data = try await folder.read(Self.fileName(bucket))
+            data = try await folder.read(Self.fileName(bucket)).body
         } catch ObjectStoreError.noSuchKey {
             return nil
         }
@@ -51,7 +51,8 @@ public struct BucketLifecycleStore: Sendable {
         ]
         if let createdAt { object["bucketCreated"] = createdAt.timeIntervalSince1970 }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        try await folder.write(Self.fileName(bucket), body: data, metadata: [:])
+        try FolderBackupStorage.writeAtomically(
+            data, to: URL(fileURLWithPath: directory).appendingPathComponent(Self.fileName(bucket)), modified: nil)
     }
 
     /// Removes the bucket's configuration (none is fine).

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import rsa
+from fault_proxy import FaultProxy, Rule
 
 ALGORITHM = "SHA256withRSA"
 
@@ -255,52 +256,17 @@ def cli_env(moto_endpoint, **extra):
     return env
 
 
-class FaultyS3:
+class FaultyS3(FaultProxy):
     """A proxy in front of an S3 server that answers chosen keys with an S3 error (GET only, as validate-logs needs)."""
 
     def __init__(self, upstream):
-        self.upstream = upstream
         self.faults = {}  # "/bucket/key" -> (status, code, message)
         self.hits = {}
-        proxy = self
+        super().__init__(upstream)
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self):
-                import urllib.error
-                import urllib.parse
-                import urllib.request
-                path = urllib.parse.unquote(self.path.split("?", 1)[0])
-                if path in proxy.faults:
-                    proxy.hits[path] = proxy.hits.get(path, 0) + 1
-                    status, code, message = proxy.faults[path]
-                    body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code>'
-                            f'<Message>{message}</Message><RequestId>r</RequestId></Error>').encode()
-                    headers = {"Content-Type": "application/xml"}
-                else:
-                    request = urllib.request.Request(proxy.upstream + self.path, headers={
-                        k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")})
-                    try:
-                        with urllib.request.urlopen(request) as r:
-                            status, body, headers = r.status, r.read(), dict(r.headers)
-                    except urllib.error.HTTPError as e:
-                        status, body, headers = e.code, e.read(), dict(e.headers)
-                self.send_response(status)
-                for k, v in headers.items():
-                    if k.lower() not in ("content-length", "connection", "transfer-encoding", "server", "date"):
-                        self.send_header(k, v)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+    def decide(self, method, path, headers):
+        if method != "GET" or path not in self.faults:
+            return None
+        self.hits[path] = self.hits.get(path, 0) + 1
+        status, code, message = self.faults[path]
+        return Rule("error", status=status, code=code, message=message)
