@@ -179,7 +179,7 @@ let package = Package(
         ),
         .target(
             name: "TrailTesting",
-            dependencies: ["TrailModel", "TrailStore"]
+            dependencies: ["TrailModel", "TrailStore", "ObjectStorage"]
         ),
         .executableTarget(
             name: "trailkeeper",
@@ -282,7 +282,7 @@ let package = Package(
         .testTarget(
             name: "TrailArchiveTests",
             dependencies: [
-                "TrailArchive", "ObjectStorage", "AWSWire", "TrailModel",
+                "TrailArchive", "TrailTesting", "ObjectStorage", "AWSWire", "TrailModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -6,6 +6,7 @@ import ObjectStorage
 import Synchronization
 import Testing
 import TrailArchive
+import TrailTesting
 
 /// moto server, when the environment names it.
 enum Moto {
@@ -85,7 +86,7 @@ struct TemporaryFolder {
 }
 
 /// An ``ObjectStore`` that forwards to another, with hooks to inject failures and deletions.
-struct HookedStore: ObjectStore {
+struct HookedStore: ForwardingObjectStore {
     let inner: any ObjectStore
     /// Called after every listing.
     var afterList: @Sendable () async throws -> Void = {}
@@ -96,39 +97,24 @@ struct HookedStore: ObjectStore {
     /// Called before every delete; throwing fails it.
     var beforeDelete: @Sendable (String) async throws -> Void = { _ in }
 
-    func createBucket(_ name: String, region: String) async throws { try await inner.createBucket(name, region: region) }
-    func bucket(_ name: String) async throws -> BucketInfo? { try await inner.bucket(name) }
-    func listBuckets() async throws -> [BucketInfo] { try await inner.listBuckets() }
-    func deleteBucket(_ name: String) async throws { try await inner.deleteBucket(name) }
     func putObject(
-        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String], tags: [String: String]
+        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String], tags: [String: String],
+        lock: ObjectLockOptions
     ) async throws -> ObjectInfo {
         try await beforePut(key)
         return try await inner.putObject(
-            bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata, tags: tags)
+            bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata, tags: tags, lock: lock)
     }
-    func getObject(bucket: String, key: String, range: ObjectByteRange?) async throws -> StoredObject {
-        try await inner.getObject(bucket: bucket, key: key, range: range)
-    }
-    func headObject(bucket: String, key: String) async throws -> ObjectInfo { try await inner.headObject(bucket: bucket, key: key) }
-    func deleteObject(bucket: String, key: String) async throws {
+    func deleteObject(bucket: String, key: String, versionId: String?, bypassGovernanceRetention: Bool) async throws -> ObjectDeletion {
         try await beforeDelete(key)
-        try await inner.deleteObject(bucket: bucket, key: key)
+        return try await inner.deleteObject(
+            bucket: bucket, key: key, versionId: versionId, bypassGovernanceRetention: bypassGovernanceRetention)
     }
     func listObjects(_ request: ObjectListRequest) async throws -> ObjectListing {
         let listing = try await inner.listObjects(request)
         try await afterList()
         return listing
     }
-    func objectTags(bucket: String, key: String) async throws -> [String: String] {
-        try await inner.objectTags(bucket: bucket, key: key)
-    }
-    func setObjectTags(bucket: String, key: String, tags: [String: String]) async throws {
-        try await inner.setObjectTags(bucket: bucket, key: key, tags: tags)
-    }
-    func bucketTags(_ bucket: String) async throws -> [String: String] { try await inner.bucketTags(bucket) }
-    func setBucketTags(_ bucket: String, tags: [String: String]) async throws { try await inner.setBucketTags(bucket, tags: tags) }
-    func bucketEncryption(_ bucket: String) async throws -> BucketEncryption? { try await inner.bucketEncryption(bucket) }
     func transitionObject(bucket: String, key: String, to storageClass: StorageClass, ifMatch etag: String?) async throws
         -> ObjectInfo
     {

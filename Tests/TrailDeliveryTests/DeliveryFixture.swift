@@ -8,6 +8,7 @@ import TrailDelivery
 import TrailModel
 import TrailStore
 import TrailStoreSQLite
+import TrailTesting
 import _CryptoExtras
 
 /// A clock tests move by hand.
@@ -20,9 +21,9 @@ final class TestClock: Sendable {
 
 /// An object store that fails puts on demand: before writing, or after writing (a crash between
 /// the write and the completion of a plan).
-final class FaultyObjectStore: ObjectStore {
+final class FaultyObjectStore: ForwardingObjectStore {
     enum Mode: Sendable { case none, failBefore, failAfter }
-    let inner = MemoryObjectStore()
+    let inner: any ObjectStore = MemoryObjectStore()
     private let mode = Mutex<Mode>(.none)
     private let puts = Mutex(0)
 
@@ -31,40 +32,17 @@ final class FaultyObjectStore: ObjectStore {
 
     struct Injected: Error {}
 
-    func createBucket(_ name: String, region: String) async throws { try await inner.createBucket(name, region: region) }
-    func bucket(_ name: String) async throws -> BucketInfo? { try await inner.bucket(name) }
-    func listBuckets() async throws -> [BucketInfo] { try await inner.listBuckets() }
-    func deleteBucket(_ name: String) async throws { try await inner.deleteBucket(name) }
     func putObject(
-        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String], tags: [String: String]
+        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String], tags: [String: String],
+        lock: ObjectLockOptions
     ) async throws -> ObjectInfo {
         let m = mode.withLock { $0 }
         if m == .failBefore { throw Injected() }
         let info = try await inner.putObject(
-            bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata, tags: tags)
+            bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata, tags: tags, lock: lock)
         puts.withLock { $0 += 1 }
         if m == .failAfter { throw Injected() }
         return info
-    }
-    func getObject(bucket: String, key: String, range: ObjectByteRange?) async throws -> StoredObject {
-        try await inner.getObject(bucket: bucket, key: key, range: range)
-    }
-    func headObject(bucket: String, key: String) async throws -> ObjectInfo { try await inner.headObject(bucket: bucket, key: key) }
-    func deleteObject(bucket: String, key: String) async throws { try await inner.deleteObject(bucket: bucket, key: key) }
-    func listObjects(_ request: ObjectListRequest) async throws -> ObjectListing { try await inner.listObjects(request) }
-    func objectTags(bucket: String, key: String) async throws -> [String: String] {
-        try await inner.objectTags(bucket: bucket, key: key)
-    }
-    func setObjectTags(bucket: String, key: String, tags: [String: String]) async throws {
-        try await inner.setObjectTags(bucket: bucket, key: key, tags: tags)
-    }
-    func bucketTags(_ bucket: String) async throws -> [String: String] { try await inner.bucketTags(bucket) }
-    func setBucketTags(_ bucket: String, tags: [String: String]) async throws { try await inner.setBucketTags(bucket, tags: tags) }
-    func bucketEncryption(_ bucket: String) async throws -> BucketEncryption? { try await inner.bucketEncryption(bucket) }
-    func transitionObject(bucket: String, key: String, to storageClass: StorageClass, ifMatch etag: String?) async throws
-        -> ObjectInfo
-    {
-        try await inner.transitionObject(bucket: bucket, key: key, to: storageClass, ifMatch: etag)
     }
 }
 
