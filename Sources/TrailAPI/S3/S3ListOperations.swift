@@ -19,20 +19,8 @@ extension S3Operations {
         case "2": isV2 = true
         case let other?: throw S3Error.invalidArgument("Invalid List Type specified in Request", name: "list-type", value: other)
         }
-        let encode: Bool
-        switch query["encoding-type"] {
-        case nil: encode = false
-        case let value? where value.lowercased() == "url": encode = true
-        case let other?:
-            throw S3Error.invalidArgument("Invalid Encoding Method specified in Request", name: "encoding-type", value: other)
-        }
-        var maxKeys = 1000
-        if let text = query["max-keys"] {
-            guard let value = Int(text), value >= 0 else {
-                throw S3Error.invalidArgument("Provided max-keys not an integer or within integer range", name: "max-keys", value: text)
-            }
-            maxKeys = min(value, 1000)
-        }
+        let encode = try Self.urlEncoding(query)
+        let maxKeys = try Self.maxKeys(query)
         let prefix = query["prefix"] ?? ""
         let delimiter = query["delimiter"].flatMap { $0.isEmpty ? nil : $0 }
         let continuationToken = isV2 ? query["continuation-token"] : nil
@@ -88,5 +76,24 @@ extension S3Operations {
             xml.close("CommonPrefixes")
         }
         return Self.xmlResponse(xml.finished(closing: "ListBucketResult"))
+    }
+
+    /// Whether a listing asks for `encoding-type=url`; `InvalidArgument` for another encoding.
+    static func urlEncoding(_ query: S3Query) throws -> Bool {
+        switch query["encoding-type"] {
+        case nil: return false
+        case let value? where value.lowercased() == "url": return true
+        case let other?:
+            throw S3Error.invalidArgument("Invalid Encoding Method specified in Request", name: "encoding-type", value: other)
+        }
+    }
+
+    /// A listing's `max-keys` (1000 at most, and by default).
+    static func maxKeys(_ query: S3Query) throws -> Int {
+        guard let text = query["max-keys"] else { return 1000 }
+        guard let value = Int(text), value >= 0 else {
+            throw S3Error.invalidArgument("Provided max-keys not an integer or within integer range", name: "max-keys", value: text)
+        }
+        return min(value, 1000)
     }
 }

@@ -81,11 +81,19 @@ struct S3Middleware: RouterMiddleware {
             switch request.method {
             case .get:
                 if query.contains("location") { return try await operations.bucketLocation(bucket) }
+                if query.contains("versioning") { return try await operations.bucketVersioning(bucket) }
+                if query.contains("object-lock") { return try await operations.objectLockConfiguration(bucket) }
                 if let unsupported { throw S3Error.notImplemented(unsupported) }
+                if query.contains("versions") { return try await operations.listObjectVersions(bucket, query: query) }
                 return try await operations.listObjects(bucket, query: query)
             case .head:
                 return try await operations.headBucket(bucket)
             case .put:
+                if query.contains("versioning") || query.contains("object-lock") {
+                    _ = try S3Operations.checkIntegrity(request, payload: payload)
+                    if query.contains("versioning") { return try await operations.putBucketVersioning(bucket, body: payload.body) }
+                    return try await operations.putObjectLockConfiguration(bucket, body: payload.body)
+                }
                 if let unsupported { throw S3Error.notImplemented(unsupported) }
                 return try await operations.createBucket(bucket, body: payload.body, headers: request.headers)
             case .delete:
@@ -101,6 +109,19 @@ struct S3Middleware: RouterMiddleware {
                 throw S3Error.methodNotAllowed()
             }
         case .object(let bucket, let key):
+            switch (request.method, query.contains("retention"), query.contains("legal-hold")) {
+            case (.get, true, _): return try await operations.objectRetention(bucket, key, query: query)
+            case (.put, true, _):
+                _ = try S3Operations.checkIntegrity(request, payload: payload)
+                return try await operations.putObjectRetention(
+                    bucket, key, query: query, body: payload.body, bypassGovernance: bypassGovernance(request, context))
+            case (.get, _, true): return try await operations.objectLegalHold(bucket, key, query: query)
+            case (.put, _, true):
+                _ = try S3Operations.checkIntegrity(request, payload: payload)
+                return try await operations.putObjectLegalHold(bucket, key, query: query, body: payload.body)
+            case (_, true, _), (_, _, true): throw S3Error.methodNotAllowed()
+            default: break
+            }
             if let unsupported, request.method != .head { throw S3Error.notImplemented(unsupported) }
             switch request.method {
             case .get, .head:
@@ -108,10 +129,19 @@ struct S3Middleware: RouterMiddleware {
             case .put:
                 return try await operations.putObject(bucket, key, request: request, payload: payload)
             case .delete:
-                return try await operations.deleteObject(bucket, key)
+                return try await operations.deleteObject(
+                    bucket, key, query: query, bypassGovernance: bypassGovernance(request, context))
             default:
                 throw S3Error.methodNotAllowed()
             }
         }
+    }
+
+    /// Whether the request asks to bypass governance-mode retention
+    /// (`x-amz-bypass-governance-retention: true`) and its caller may
+    /// (``TrailAPIContext/Configuration/governanceBypassKeys``).
+    func bypassGovernance(_ request: Request, _ context: Context) -> Bool {
+        guard request.headers[S3Header.bypassGovernance]?.lowercased() == "true", let caller = context.caller else { return false }
+        return configuration.governanceBypassKeys?.contains(caller.accessKeyID) ?? true
     }
 }

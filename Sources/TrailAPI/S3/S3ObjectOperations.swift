@@ -9,22 +9,42 @@ import ObjectStorage
 // MARK: - Objects
 
 extension S3Operations {
-    /// `GET` and `HEAD /bucket/key`: the object (or the part `Range` asks for: 206 with
-    /// `Content-Range`; 416 `InvalidRange` when unsatisfiable), with `ETag`, `Last-Modified`,
-    /// `Content-Type` and `x-amz-meta-*`; `If-Match`, `If-None-Match`, `If-Modified-Since` and
-    /// `If-Unmodified-Since` answered as S3 does; `response-*` query parameters override headers on GET.
+    /// `GET` and `HEAD /bucket/key[?versionId=…]`: the latest version or the one named (or the
+    /// part `Range` asks for: 206 with `Content-Range`; 416 `InvalidRange` when unsatisfiable),
+    /// with `ETag`, `Last-Modified`, `Content-Type`, `x-amz-meta-*`, `x-amz-version-id` and the
+    /// Object Lock headers; `If-Match`, `If-None-Match`, `If-Modified-Since` and
+    /// `If-Unmodified-Since` answered as S3 does; `response-*` query parameters override headers on
+    /// GET. A key whose latest version is a delete marker is `NoSuchKey` with `x-amz-delete-marker`.
     func getObject(_ bucket: String, _ key: String, request: Request, query: S3Query) async throws -> Response {
+        do {
+            return try await getVersion(bucket, key, request: request, query: query)
+        } catch ObjectStoreError.noSuchKey(let b, let k) where query["versionId"] == nil {
+            var error = S3Error(ObjectStoreError.noSuchKey(bucket: b, key: k))
+            error.headers = try await deleteMarkerHeaders(bucket, key)
+            throw error
+        }
+    }
+
+    /// `x-amz-delete-marker` and `x-amz-version-id` when the key's latest version is a delete marker.
+    func deleteMarkerHeaders(_ bucket: String, _ key: String) async throws -> HTTPFields {
+        guard try await objects.versioning(ofBucket: bucket) != .unversioned else { return HTTPFields() }
+        let listing = try await objects.listObjectVersions(ObjectVersionListRequest(bucket: bucket, prefix: key, maxKeys: 1))
+        guard let latest = listing.versions.first, latest.info.key == key, latest.isDeleteMarker else { return HTTPFields() }
+        return [S3Header.deleteMarker: "true", S3Header.versionID: latest.versionId]
+    }
+
+    func getVersion(_ bucket: String, _ key: String, request: Request, query: S3Query) async throws -> Response {
         let isHead = request.method == .head
         if let part = query["partNumber"], part != "1" {
             throw S3Error(.rangeNotSatisfiable, "InvalidPartNumber", "The requested partnumber is not satisfiable")
         }
-        try Self.requireCurrentVersion(query)
+        let versionId = query["versionId"]
         let range = Self.byteRange(request.headers[.range])
         let hasConditions = [HTTPField.Name.ifMatch, .ifNoneMatch, .ifModifiedSince, .ifUnmodifiedSince].contains {
             request.headers[$0] != nil
         }
         if isHead || hasConditions {
-            let info = try await objects.headObject(bucket: bucket, key: key)
+            let info = try await objects.headObject(bucket: bucket, key: key, versionId: versionId)
             if let notModified = try Self.checkPreconditions(info, request: request) { return notModified }
             if isHead {
                 var headers = Self.headers(info, query: nil)
@@ -40,9 +60,9 @@ extension S3Operations {
         }
         let stored: StoredObject
         do {
-            stored = try await objects.getObject(bucket: bucket, key: key, range: range)
+            stored = try await objects.getObject(bucket: bucket, key: key, versionId: versionId, range: range)
         } catch ObjectStoreError.invalidRange {
-            let size = try? await objects.headObject(bucket: bucket, key: key).size
+            let size = try? await objects.headObject(bucket: bucket, key: key, versionId: versionId).size
             throw Self.invalidRange(request, size: size)
         }
         var headers = Self.headers(stored.info, query: query)
@@ -55,13 +75,15 @@ extension S3Operations {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: stored.body)))
     }
 
-    /// `PUT /bucket/key`: stores the body with `Content-Type`, `x-amz-meta-*` (names lowercased) and the
-    /// tags of `x-amz-tagging`, in the `x-amz-storage-class` (the store puts it, then transitions it
-    /// there); checks `Content-MD5` and any `x-amz-checksum-*` (header or aws-chunked trailer) first,
-    /// and that an ACL header, if any, grants only the owner (``S3AccessControl``).
+    /// `PUT /bucket/key`: stores the body with `Content-Type`, `x-amz-meta-*` (names lowercased), the
+    /// tags of `x-amz-tagging` and the Object Lock headers, in the `x-amz-storage-class` (the store
+    /// puts it, then transitions it there); checks `Content-MD5` and any `x-amz-checksum-*` (header
+    /// or aws-chunked trailer) first, and that an ACL header, if any, grants only the owner
+    /// (``S3AccessControl``). Answers the new version's `x-amz-version-id` when the bucket has one.
     func putObject(_ bucket: String, _ key: String, request: Request, payload: S3Payload) async throws -> Response {
         if request.headers[S3Header.copySource] != nil { throw S3Error.notImplemented("CopyObject (x-amz-copy-source)") }
         guard key.utf8.count <= 1024 else { throw S3Error(ObjectStoreError.invalidKey(key)) }
+        let lock = try Self.lockOptions(request.headers)
         var metadata: [String: String] = [:]
         var metadataSize = 0
         for field in request.headers {
@@ -99,12 +121,15 @@ extension S3Operations {
         }
         var info = try await objects.putObject(
             bucket: bucket, key: key, body: payload.body, contentType: request.headers[.contentType], metadata: metadata,
-            tags: tags)
+            tags: tags, lock: lock)
         if storageClass != .standard {
+            let version = info.versionId
             info = try await objects.transitionObject(bucket: bucket, key: key, to: storageClass, ifMatch: info.etag)
+            info.versionId = version
         }
         var headers = echoed
         headers[.eTag] = "\"\(info.etag)\""
+        if let versionId = info.versionId { headers[S3Header.versionID] = versionId }
         return Response(status: .ok, headers: headers)
     }
 
@@ -120,10 +145,15 @@ extension S3Operations {
         return storageClass
     }
 
-    /// `DELETE /bucket/key`: 204, whether or not there was such an object.
-    func deleteObject(_ bucket: String, _ key: String) async throws -> Response {
-        try await objects.deleteObject(bucket: bucket, key: key)
-        return Response(status: .noContent)
+    /// `DELETE /bucket/key[?versionId=…]`: 204, whether or not there was such an object or version;
+    /// `x-amz-version-id` and `x-amz-delete-marker` say what was made or removed. A version under
+    /// Object Lock is `AccessDenied` (governance mode only yields to `bypassGovernance`).
+    func deleteObject(_ bucket: String, _ key: String, query: S3Query, bypassGovernance: Bool) async throws -> Response {
+        let deletion = try await objects.deleteObject(
+            bucket: bucket, key: key, versionId: query["versionId"], bypassGovernanceRetention: bypassGovernance)
+        var headers = Self.versionHeader(deletion.versionId)
+        if deletion.isDeleteMarker { headers[S3Header.deleteMarker] = "true" }
+        return Response(status: .noContent, headers: headers)
     }
 
     // MARK: helpers
@@ -137,6 +167,7 @@ extension S3Operations {
         headers[.acceptRanges] = "bytes"
         if info.storageClass != "STANDARD" { headers[S3Header.storageClass] = info.storageClass }
         if info.tagCount > 0 { headers[S3Header.taggingCount] = String(info.tagCount) }
+        for field in versionHeaders(info) { headers.append(field) }
         for (name, value) in info.metadata.sorted(by: { $0.key < $1.key }) {
             if let field = HTTPField.Name("x-amz-meta-" + name) { headers[field] = value }
         }

@@ -57,10 +57,8 @@ struct S3Query {
 
     /// Subresources and operations of S3 this subset does not implement, by query name.
     static let unsupported: [String: String] = [
-        "versioning": "Versioning", "versions": "Object versions", "lifecycle": "Lifecycle configuration",
-        "object-lock": "Object Lock", "retention": "Object Lock retention", "legal-hold": "Object Lock legal holds",
-        "uploads": "Multipart uploads", "uploadId": "Multipart uploads", "attributes": "GetObjectAttributes",
-        "delete": "DeleteObjects",
+        "lifecycle": "Lifecycle configuration", "uploads": "Multipart uploads", "uploadId": "Multipart uploads",
+        "attributes": "GetObjectAttributes", "delete": "DeleteObjects",
     ]
 
     /// The first unsupported subresource the query names, as words for an error message.
