@@ -106,27 +106,13 @@ struct VaultDelete: AsyncParsableCommand {
 
     func run() async throws {
         let (object, versionId, bypass) = (self.object, self.versionId, bypassGovernance)
-        let deletion: ObjectDeletion
-        do {
-            deletion = try await connection.withStore { store, _ in
-                try await store.deleteObject(
-                    bucket: object.bucket, key: object.key, versionId: versionId, bypassGovernanceRetention: bypass)
-            }
-        } catch let error as ObjectStoreError {
-            FileHandle.standardError.write(Data("refused: \(error.s3Code): \(Self.message(error))\n".utf8))
-            throw ExitCode(1)
+        let deletion = try await connection.withStore { store, _ in
+            try await store.deleteObject(bucket: object.bucket, key: object.key, versionId: versionId, bypassGovernanceRetention: bypass)
         }
         if deletion.isDeleteMarker && versionId == nil {
             print("s3://\(object.bucket)/\(object.key): delete marker \(deletion.versionId ?? "null")")
         } else {
             print("s3://\(object.bucket)/\(object.key): deleted" + (deletion.versionId.map { " version \($0)" } ?? ""))
-        }
-    }
-
-    static func message(_ error: ObjectStoreError) -> String {
-        switch error {
-        case .accessDenied(let message), .invalidArgument(let message), .invalidBucketState(let message): message
-        default: "\(error)"
         }
     }
 }

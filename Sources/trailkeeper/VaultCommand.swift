@@ -58,7 +58,28 @@ struct VaultConnectionOptions: ParsableArguments {
                 }
                 client = S3Client(client: client.client, endpoint: endpoint, region: configuration.region)
             }
-            return try await body(S3ObjectStore(client: client), http)
+            do {
+                return try await body(S3ObjectStore(client: client), http)
+            } catch let error as ObjectStoreError {
+                throw VaultFailure(error: error)
+            }
+        }
+    }
+}
+
+/// A refusal of the store, shown as S3's code and message (exit status 1).
+struct VaultFailure: Error, CustomStringConvertible {
+    var error: ObjectStoreError
+
+    var description: String {
+        switch error {
+        case .accessDenied(let message), .invalidArgument(let message), .invalidBucketState(let message), .storage(let message):
+            "\(error.s3Code): \(message)"
+        case .noSuchBucket(let bucket): "\(error.s3Code): no bucket \(bucket)"
+        case .noSuchKey(let bucket, let key): "\(error.s3Code): no object s3://\(bucket)/\(key)"
+        case .noSuchVersion(let bucket, let key, let version): "\(error.s3Code): no version \(version) of s3://\(bucket)/\(key)"
+        case .objectLockNotEnabled(let bucket): "\(error.s3Code): bucket \(bucket) has no Object Lock"
+        default: "\(error.s3Code): \(error)"
         }
     }
 }
