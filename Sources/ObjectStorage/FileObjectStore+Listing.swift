@@ -49,11 +49,7 @@ extension FileObjectStore {
             visible.reserveCapacity(entries.count)
             for entry in entries where entry.name.starts(with: namePrefix) {
                 guard String(validating: entry.name, as: UTF8.self) != nil else { continue }
-                var kind = entry.kind
-                if kind == nil {
-                    kind = try FileSystem.status(directory + "/" + String(decoding: entry.name, as: UTF8.self))
-                        .map(FileSystem.kind(of:))
-                }
+                let kind = try FileSystem.kind(of: entry, in: directory)
                 switch kind {
                 case .file: visible.append((entry.name, entry.name, .file))
                 case .directory: visible.append((entry.name + [UInt8(ascii: "/")], entry.name, .directory))
@@ -93,11 +89,7 @@ extension FileObjectStore {
             var subdirectories: [[UInt8]] = []
             for entry in entries {
                 guard String(validating: entry.name, as: UTF8.self) != nil else { continue }
-                var kind = entry.kind
-                if kind == nil {
-                    kind = try FileSystem.status(directory + "/" + String(decoding: entry.name, as: UTF8.self))
-                        .map(FileSystem.kind(of:))
-                }
+                let kind = try FileSystem.kind(of: entry, in: directory)
                 if kind == .file && directoryKey.count + entry.name.count <= 1024 { return true }
                 if kind == .directory { subdirectories.append(directoryKey + entry.name + [UInt8(ascii: "/")]) }
             }

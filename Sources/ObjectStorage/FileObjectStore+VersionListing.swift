@@ -41,11 +41,7 @@ extension FileObjectStore {
             for directory in paths(of: directoryKey) {
                 for entry in try FileSystem.entries(directory) ?? [] where entry.name.starts(with: namePrefix) {
                     guard String(validating: entry.name, as: UTF8.self) != nil else { continue }
-                    var kind = entry.kind
-                    if kind == nil {
-                        kind = try FileSystem.status(directory + "/" + String(decoding: entry.name, as: UTF8.self))
-                            .map(FileSystem.kind(of:))
-                    }
+                    let kind = try FileSystem.kind(of: entry, in: directory)
                     let sortKey: [UInt8]
                     switch kind {
                     case .file: sortKey = entry.name
