@@ -561,11 +561,8 @@ public final class FileObjectStore: ObjectStore {
     /// Whether a file lies anywhere under `path`.
     static func treeHoldsFile(_ path: String) throws -> Bool {
         for entry in try FileSystem.entries(path) ?? [] {
-            let child = path + "/" + String(decoding: entry.name, as: UTF8.self)
-            var kind = entry.kind
-            if kind == nil, let st = try FileSystem.linkStatus(child) { kind = FileSystem.kind(of: st) }
-            switch kind {
-            case .directory: if try treeHoldsFile(child) { return true }
+            switch try FileSystem.kind(of: entry, in: path) {
+            case .directory: if try treeHoldsFile(path + "/" + String(decoding: entry.name, as: UTF8.self)) { return true }
             case nil: continue
             default: return true
             }
