@@ -21,16 +21,25 @@ extension S3Client {
     ///   - tags: the copy's tags (`x-amz-tagging-directive: REPLACE`); nil copies the source's.
     ///   - sourceIfMatch: copy only while the source has this ETag (`x-amz-copy-source-if-match`;
     ///     S3 answers 412 `PreconditionFailed` otherwise).
+    ///   - sourceVersionId: the source's version to copy (its latest when nil).
+    ///   - lock: the copy's Object Lock headers (`objectLock*` of ``PutOptions``).
     /// - Returns: the copy's ETag.
     /// - Throws: ``AWSError`` also when S3 answers 200 with an error document.
     @discardableResult
     public func copyObject(
         sourceBucket: String, sourceKey: String, bucket: String, key: String,
         metadataDirective: MetadataDirective = .copy, storageClass: String? = nil,
-        serverSideEncryption: ServerSideEncryption? = nil, tags: [String: String]? = nil, sourceIfMatch: String? = nil
+        serverSideEncryption: ServerSideEncryption? = nil, tags: [String: String]? = nil, sourceIfMatch: String? = nil,
+        sourceVersionId: String? = nil, lock: PutOptions? = nil
     ) async throws -> String? {
         var options = PutOptions(serverSideEncryption: serverSideEncryption, storageClass: storageClass, tags: tags ?? [:])
-        var headers = [("x-amz-copy-source", path(sourceBucket, sourceKey))]
+        if let lock {
+            options.objectLockMode = lock.objectLockMode
+            options.objectLockRetainUntil = lock.objectLockRetainUntil
+            options.objectLockLegalHold = lock.objectLockLegalHold
+        }
+        let source = path(sourceBucket, sourceKey) + (sourceVersionId.map { "?versionId=" + SigV4.encode($0) } ?? "")
+        var headers = [("x-amz-copy-source", source)]
         if tags != nil { headers.append(("x-amz-tagging-directive", "REPLACE")) }
         if let sourceIfMatch { headers.append(("x-amz-copy-source-if-match", "\"\(sourceIfMatch)\"")) }
         switch metadataDirective {
@@ -88,9 +97,10 @@ extension S3Client {
     /// - Returns: the part's ETag.
     public func uploadPartCopy(
         sourceBucket: String, sourceKey: String, range: ClosedRange<Int64>?, bucket: String, key: String,
-        uploadID: String, number: Int, sourceIfMatch: String? = nil
+        uploadID: String, number: Int, sourceIfMatch: String? = nil, sourceVersionId: String? = nil
     ) async throws -> String {
-        var headers = [("x-amz-copy-source", path(sourceBucket, sourceKey))]
+        let source = path(sourceBucket, sourceKey) + (sourceVersionId.map { "?versionId=" + SigV4.encode($0) } ?? "")
+        var headers = [("x-amz-copy-source", source)]
         if let range { headers.append(("x-amz-copy-source-range", "bytes=\(range.lowerBound)-\(range.upperBound)")) }
         if let sourceIfMatch { headers.append(("x-amz-copy-source-if-match", "\"\(sourceIfMatch)\"")) }
         let response = try await send(

@@ -64,8 +64,10 @@ extension S3Client {
     public func uploadPart(bucket: String, key: String, uploadID: String, number: Int, body: Data) async throws
         -> String
     {
+        // Content-MD5: S3 requires it of parts of objects under Object Lock, and checks the bytes.
         let response = try await send(
-            .PUT, path(bucket, key), query: [("partNumber", String(number)), ("uploadId", uploadID)], body: body)
+            .PUT, path(bucket, key), query: [("partNumber", String(number)), ("uploadId", uploadID)],
+            headers: [("Content-MD5", Data(Insecure.MD5.hash(data: body)).base64EncodedString())], body: body)
         guard let eTag = response.headers.first(name: "ETag") else {
             throw AWSError(code: "MalformedResponse", message: "UploadPart answered without an ETag", status: 200)
         }

@@ -31,6 +31,11 @@ extension S3Client {
         public var storageClass: String?
         /// The object's tags, sent as `x-amz-tagging`.
         public var tags: [String: String]
+        /// Object Lock retention mode of the new version (`COMPLIANCE`, `GOVERNANCE`), with ``objectLockRetainUntil``.
+        public var objectLockMode: String?
+        public var objectLockRetainUntil: Date?
+        /// The new version's legal hold (ON when true, OFF when false).
+        public var objectLockLegalHold: Bool?
 
         /// Options from their parts; all default to S3's defaults.
         public init(
@@ -54,6 +59,11 @@ extension S3Client {
             headers += serverSideEncryption?.headers ?? []
             if let storageClass { headers.append(("x-amz-storage-class", storageClass)) }
             if !tags.isEmpty { headers.append(("x-amz-tagging", S3Client.taggingHeader(tags))) }
+            if let objectLockMode, let objectLockRetainUntil {
+                headers.append(("x-amz-object-lock-mode", objectLockMode))
+                headers.append(("x-amz-object-lock-retain-until-date", UTCTime.iso8601(objectLockRetainUntil)))
+            }
+            if let objectLockLegalHold { headers.append(("x-amz-object-lock-legal-hold", objectLockLegalHold ? "ON" : "OFF")) }
             return headers
         }
     }

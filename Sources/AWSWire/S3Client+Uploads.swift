@@ -92,9 +92,11 @@ extension S3Client {
     ///
     /// - Returns: nil when S3 reports no parts (an object stored in one piece, or a server that
     ///   does not say).
-    public func objectParts(bucket: String, key: String) async throws -> (count: Int, sizes: [Int64])? {
+    public func objectParts(bucket: String, key: String, versionId: String? = nil) async throws -> (count: Int, sizes: [Int64])? {
+        var query = [("attributes", "")]
+        if let versionId { query.append(("versionId", versionId)) }
         let body = try await send(
-            .GET, path(bucket, key), query: [("attributes", "")], headers: [("x-amz-object-attributes", "ObjectParts")]
+            .GET, path(bucket, key), query: query, headers: [("x-amz-object-attributes", "ObjectParts")]
         ).body
         let root = try Self.resultDocument(body, "GetObjectAttributesOutput")
         guard let parts = root.child("ObjectParts"),

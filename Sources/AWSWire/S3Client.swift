@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Crypto
 import Foundation
 import Logging
 import NIOHTTP1
@@ -53,6 +54,12 @@ public struct S3Client: Sendable {
         public var sseKMSKeyID: String?
         /// How many tags the object has (`x-amz-tagging-count`; S3 omits it for none).
         public var tagCount: Int
+        /// The version's ID (`x-amz-version-id`), in a bucket that has versioning.
+        public var versionId: String?
+        /// The version's Object Lock retention (`x-amz-object-lock-mode`, `…-retain-until-date`).
+        public var retention: Retention?
+        /// The version's legal hold (`x-amz-object-lock-legal-hold`: ON, OFF), when set.
+        public var legalHold: Bool?
 
         /// A head from its parts.
         public init(
@@ -65,8 +72,14 @@ public struct S3Client: Sendable {
             storageClass: String? = nil,
             serverSideEncryption: String? = nil,
             sseKMSKeyID: String? = nil,
-            tagCount: Int = 0
+            tagCount: Int = 0,
+            versionId: String? = nil,
+            retention: Retention? = nil,
+            legalHold: Bool? = nil
         ) {
+            self.versionId = versionId
+            self.retention = retention
+            self.legalHold = legalHold
             self.contentLength = contentLength
             self.eTag = eTag
             self.contentType = contentType
@@ -154,10 +167,11 @@ public struct S3Client: Sendable {
 
     /// The object's bytes (or those of `range`, an HTTP range such as `bytes=0-99` or `bytes=-500`)
     /// with what S3 says of it; ``ObjectHead/contentRange`` is set when S3 answered with a part.
-    public func getObjectWithHead(bucket: String, key: String, range: String? = nil) async throws -> (
+    public func getObjectWithHead(bucket: String, key: String, range: String? = nil, versionId: String? = nil) async throws -> (
         head: ObjectHead, body: Data
     ) {
-        let response = try await send(.GET, path(bucket, key), headers: range.map { [("Range", $0)] } ?? [])
+        let response = try await send(
+            .GET, path(bucket, key), query: Self.versionQuery(versionId), headers: range.map { [("Range", $0)] } ?? [])
         return (Self.head(response.headers), response.body)
     }
 
@@ -184,14 +198,25 @@ public struct S3Client: Sendable {
     /// - Returns: the new object's ETag, if S3 sent one.
     @discardableResult
     public func putObject(bucket: String, key: String, body: Data, options: PutOptions) async throws -> String? {
-        try await send(.PUT, path(bucket, key), headers: options.headers, body: body).headers.first(name: "ETag")
+        try await putObjectVersion(bucket: bucket, key: key, body: body, options: options).eTag
+    }
+
+    /// Stores an object; returns its ETag and, when the bucket has versioning, the new version's ID.
+    /// Every put carries `Content-MD5`: S3 requires it of puts into a bucket with Object Lock
+    /// (a default retention is enough), and it lets S3 check the bytes.
+    public func putObjectVersion(bucket: String, key: String, body: Data, options: PutOptions) async throws -> (
+        eTag: String?, versionId: String?
+    ) {
+        let headers = options.headers + [("Content-MD5", Data(Insecure.MD5.hash(data: body)).base64EncodedString())]
+        let response = try await send(.PUT, path(bucket, key), headers: headers, body: body)
+        return (response.headers.first(name: "ETag"), response.headers.first(name: "x-amz-version-id"))
     }
 
     /// What S3 knows of an object, without its bytes.
     ///
     /// - Throws: ``AWSError`` with code `NotFound` (404) when there is no such object.
-    public func headObject(bucket: String, key: String) async throws -> ObjectHead {
-        Self.head(try await send(.HEAD, path(bucket, key)).headers)
+    public func headObject(bucket: String, key: String, versionId: String? = nil) async throws -> ObjectHead {
+        Self.head(try await send(.HEAD, path(bucket, key), query: Self.versionQuery(versionId)).headers)
     }
 
     static func head(_ headers: HTTPHeaders) -> ObjectHead {
@@ -209,7 +234,14 @@ public struct S3Client: Sendable {
             storageClass: headers.first(name: "x-amz-storage-class"),
             serverSideEncryption: headers.first(name: "x-amz-server-side-encryption"),
             sseKMSKeyID: headers.first(name: "x-amz-server-side-encryption-aws-kms-key-id"),
-            tagCount: headers.first(name: "x-amz-tagging-count").flatMap { Int($0) } ?? 0
+            tagCount: headers.first(name: "x-amz-tagging-count").flatMap { Int($0) } ?? 0,
+            versionId: headers.first(name: "x-amz-version-id"),
+            retention: headers.first(name: "x-amz-object-lock-mode").flatMap { mode in
+                headers.first(name: "x-amz-object-lock-retain-until-date").flatMap(UTCTime.parseISO8601).map {
+                    Retention(mode: mode, retainUntil: $0)
+                }
+            },
+            legalHold: headers.first(name: "x-amz-object-lock-legal-hold").map { $0 == "ON" }
         )
     }
 

@@ -32,6 +32,11 @@ public struct XMLTree: Sendable, Equatable {
         children.filter { $0.name == name }
     }
 
+    /// The text of the first child named `name`, without surrounding white space.
+    public func value(_ name: String) -> String? {
+        child(name).map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+
     /// The document is not well-formed XML.
     public struct ParseError: Error {
         /// Where the parser stopped.

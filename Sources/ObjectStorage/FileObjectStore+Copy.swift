@@ -17,14 +17,14 @@ extension FileObjectStore {
             let entry = ObjectSidecar.Entry(
                 stamp: written.stamp, etag: written.md5 ?? "", contentType: properties.contentType,
                 metadata: properties.metadata, tags: request.tags ?? sourceTags)
-            let info = try install(written.path, bucket: request.bucket, key: request.key, entry: entry)
+            let info = try install(written.path, bucket: request.bucket, key: request.key, entry: entry, lock: request.lock)
             return try transitionInstalled(info, bucket: request.bucket, key: request.key, to: request.storageClass)
         }
     }
 
-    public func objectAttributes(bucket: String, key: String) async throws -> ObjectAttributes {
+    public func objectAttributes(bucket: String, key: String, versionId: String?) async throws -> ObjectAttributes {
         try await perform { [self] in
-            let (info, entry) = try describeObject(bucket, key)
+            let (info, entry) = try describeObject(bucket, key, versionId: versionId)
             guard let sizes = entry?.partSizes else { return ObjectAttributes(info: info) }
             return ObjectAttributes(info: info, partCount: sizes.count, partSizes: sizes)
         }

@@ -49,11 +49,7 @@ extension FileObjectStore {
             visible.reserveCapacity(entries.count)
             for entry in entries where entry.name.starts(with: namePrefix) {
                 guard String(validating: entry.name, as: UTF8.self) != nil else { continue }
-                var kind = entry.kind
-                if kind == nil {
-                    kind = try FileSystem.status(directory + "/" + String(decoding: entry.name, as: UTF8.self))
-                        .map(FileSystem.kind(of:))
-                }
+                let kind = try FileSystem.kind(of: entry, in: directory)
                 switch kind {
                 case .file: visible.append((entry.name, entry.name, .file))
                 case .directory: visible.append((entry.name + [UInt8(ascii: "/")], entry.name, .directory))
@@ -93,11 +89,7 @@ extension FileObjectStore {
             var subdirectories: [[UInt8]] = []
             for entry in entries {
                 guard String(validating: entry.name, as: UTF8.self) != nil else { continue }
-                var kind = entry.kind
-                if kind == nil {
-                    kind = try FileSystem.status(directory + "/" + String(decoding: entry.name, as: UTF8.self))
-                        .map(FileSystem.kind(of:))
-                }
+                let kind = try FileSystem.kind(of: entry, in: directory)
                 if kind == .file && directoryKey.count + entry.name.count <= 1024 { return true }
                 if kind == .directory { subdirectories.append(directoryKey + entry.name + [UInt8(ascii: "/")]) }
             }
@@ -106,19 +98,19 @@ extension FileObjectStore {
         }
     }
 
-    /// The description of a listed file (as HeadObject gives it).
+    /// The description of a listed file (as HeadObject gives it), nil when it is not the key's
+    /// latest version (a delete left it behind, interrupted).
     func describeListed(bucket: String, key: String, path: String) throws -> ObjectInfo? {
         guard var st = try FileSystem.linkStatus(path) else { return nil }
-        var storageClass = StorageClass.standard
         if FileSystem.isSymbolicLink(st) {
-            storageClass = try tierLocation(ofLinkAt: path, bucket: bucket, key: key)?.storageClass ?? .standard
             guard let target = try FileSystem.status(path) else { return nil }
             st = target
         }
         guard FileSystem.kind(of: st) == .file else { return nil }
-        var info = try describe(key: key, path: path, stamp: FileSystem.stamp(of: st), sidecar: readSidecar(bucket, key), fd: nil)
-        info.storageClass = storageClass.rawValue
-        return info
+        guard let latest = try versions(of: bucket, key, dataStamp: .some(FileSystem.stamp(of: st)), firstOnly: true).latest,
+            latest.path == path
+        else { return nil }
+        return try describe(latest, bucket: bucket, key: key, versioned: false, fd: nil)
     }
 }
 
@@ -186,6 +178,11 @@ struct ListingPage {
 
     /// The key up to and including the first delimiter after the prefix, if there is one.
     func commonPrefix(of key: [UInt8], delimiter: [UInt8]) -> [UInt8]? {
+        Self.commonPrefix(of: key, prefix: prefix, delimiter: delimiter)
+    }
+
+    /// The key up to and including the first `delimiter` after `prefix`, if there is one.
+    static func commonPrefix(of key: [UInt8], prefix: [UInt8], delimiter: [UInt8]) -> [UInt8]? {
         let rest = key[prefix.count...]
         guard rest.count >= delimiter.count else { return nil }
         var i = rest.startIndex

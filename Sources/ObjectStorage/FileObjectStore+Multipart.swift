@@ -17,6 +17,8 @@ extension FileObjectStore {
         try await perform { [self] in
             try requireBucket(bucket)
             try requireStorable(key)
+            // Lock settings the bucket cannot take are refused now, not at completion.
+            _ = try lockSettings(bucket, properties.lock)
             try removeStaleUploadsIfDue()
             let id = Self.newUploadID()
             let directory = uploadDirectory(id)
@@ -104,7 +106,7 @@ extension FileObjectStore {
                 stamp: written.stamp, etag: MultipartRules.etag(ofPartETags: selected.map(\.etag)),
                 contentType: manifest.properties.contentType, metadata: manifest.properties.metadata,
                 tags: manifest.properties.tags, partSizes: selected.map(\.size))
-            var info = try install(written.path, bucket: bucket, key: key, entry: entry)
+            var info = try install(written.path, bucket: bucket, key: key, entry: entry, lock: manifest.properties.lock)
             info = try transitionInstalled(info, bucket: bucket, key: key, to: manifest.storageClass)
             // A completion that races this one has installed the same object: either may end the upload.
             do {

@@ -74,21 +74,35 @@ extension FileObjectStore {
         }
     }
 
-    /// Opens the object `key` for a copy: its descriptor (to close), path, stamp, description and
-    /// tags, after checking the source's required ETag.
+    /// Opens the object `key` (its latest version, or the source's version) for a copy: its
+    /// descriptor (to close), path, stamp, description and tags, after checking the source's
+    /// required ETag.
     func openCopySource(_ source: ObjectCopySource) throws -> (
         fd: Int32, path: String, stamp: FileStamp, info: ObjectInfo, tags: [String: String]
     ) {
         try requireBucket(source.bucket)
         try requireStorable(source.key)
-        let (fd, path, stamp) = try openObjectFile(source.bucket, source.key)
+        let version = try locateVersion(source.bucket, source.key, versionId: source.versionId)
+        guard let path = version.path, let expected = version.entry.stamp else {
+            throw ObjectStoreError.noSuchKey(bucket: source.bucket, key: source.key)
+        }
+        let fd: Int32
+        do throws(FileSystemError) {
+            fd = try FileSystem.open(path, O_RDONLY)
+        } catch {
+            guard [ENOENT, ENOTDIR, EISDIR, ENAMETOOLONG].contains(error.code) else { throw error }
+            throw ObjectStoreError.noSuchKey(bucket: source.bucket, key: source.key)
+        }
         do {
-            let sidecar = readSidecar(source.bucket, source.key)
-            let info = try describe(key: source.key, path: path, stamp: stamp, sidecar: sidecar, fd: fd)
+            // Replaced between the look-up and the open: the caller may try again.
+            let stamp = FileSystem.stamp(of: try FileSystem.status(fd, path: path))
+            guard stamp == expected else { throw ObjectStoreError.storage("the copy source changed while it was opened") }
+            let versioned = try settings(source.bucket).versioning != .unversioned
+            let info = try describe(version, bucket: source.bucket, key: source.key, versioned: versioned, fd: fd)
             if let ifMatch = source.ifMatch, MultipartRules.unquoted(ifMatch) != info.etag {
                 throw ObjectStoreError.preconditionFailed
             }
-            return (fd, path, stamp, info, (sidecar?.entry(matching: stamp) ?? sidecar?.entries.first)?.tags ?? [:])
+            return (fd, path, stamp, info, version.entry.tags)
         } catch {
             FileSystem.close(fd)
             throw error

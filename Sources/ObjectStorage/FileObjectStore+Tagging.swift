@@ -47,8 +47,7 @@ extension FileObjectStore {
             try locks.withLock(bucket, "") {
                 var document = try bucketDocument(bucket)
                 document["tags"] = tags.isEmpty ? nil : tags
-                let bytes = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys]) + Data("\n".utf8)
-                try writeAtomically(Array(bytes), to: bucketFile(bucket), directory: bucketsPath)
+                try writeBucketDocument(document, bucket: bucket)
             }
         }
     }
@@ -69,6 +68,12 @@ extension FileObjectStore {
             throw ObjectStoreError.noSuchKey(bucket: bucket, key: key)
         }
         return FileSystem.stamp(of: st)
+    }
+
+    /// Replaces the bucket's file with `document`, atomically.
+    func writeBucketDocument(_ document: [String: Any], bucket: String) throws {
+        let bytes = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys]) + Data("\n".utf8)
+        try writeAtomically(Array(bytes), to: bucketFile(bucket), directory: bucketsPath)
     }
 
     /// The bucket's file as a JSON object; its name, region and creation date when it has none.

@@ -38,6 +38,11 @@ extension FileObjectStore {
             if let contentType = properties.contentType { object["contentType"] = contentType }
             if !properties.tags.isEmpty { object["tags"] = properties.tags }
             if storageClass != .standard { object["storageClass"] = storageClass.rawValue }
+            if let retention = properties.lock.retention {
+                object["lockMode"] = retention.mode.rawValue
+                object["lockUntilMilliseconds"] = Self.milliseconds(retention.retainUntil)
+            }
+            if let hold = properties.lock.legalHold { object["legalHold"] = hold }
             return Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
         }
 
@@ -64,6 +69,13 @@ extension FileObjectStore {
             properties = ObjectProperties(
                 contentType: object["contentType"] as? String, metadata: object["metadata"] as? [String: String] ?? [:],
                 tags: object["tags"] as? [String: String] ?? [:])
+            if let mode = (object["lockMode"] as? String).flatMap(ObjectLockMode.init(rawValue:)),
+                let until = (object["lockUntilMilliseconds"] as? NSNumber)?.int64Value
+            {
+                properties.lock.retention = ObjectRetention(
+                    mode: mode, retainUntil: Date(timeIntervalSince1970: Double(until) / 1000))
+            }
+            properties.lock.legalHold = (object["legalHold"] as? NSNumber)?.boolValue
             storageClass = (object["storageClass"] as? String).flatMap(StorageClass.init(rawValue:)) ?? .standard
             self.initiated = Date(timeIntervalSince1970: Double(initiated) / 1000)
         }

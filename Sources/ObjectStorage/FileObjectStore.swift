@@ -24,6 +24,20 @@ import Darwin
 ///   STANDARD; their `objects/` entry is a relative symbolic link there (see `FileObjectStore+Tiers.swift`).
 /// - `tmp/uploads/<upload ID>/` — a multipart upload in progress: its manifest (`upload`) and its
 ///   parts (`part-<number>-<md5>`); see `FileObjectStore+Multipart.swift`.
+/// - `versions/<bucket>/<xx>/<id>` — the bytes of versions other than the current one, in a
+///   bucket whose versioning is (or was) enabled: hard links (or copies, from a tier on another
+///   disk) named by version ID, in 256 folders by the ID's last two hex digits. The sidecar lists
+///   every version of the key, newest first, with its ID, stamp, ETag, metadata, tags and lock
+///   settings (``ObjectSidecar``). `buckets/<bucket>.json` also holds versioning and Object Lock.
+///
+/// Versions (see ``ObjectStore``): the current version always stays at `objects/<bucket>/<key>`.
+/// Before a put or delete replaces or removes that entry while its version must stay, the data is
+/// linked under `versions/` (fsynced); then the sidecar naming every version is written
+/// (temporary file, fsync, rename); only then is the key's entry replaced or removed. A crash at
+/// any point leaves every version it should keep, and the sidecar describes whatever the files
+/// are: a line whose file is gone (an interrupted put's) is ignored, and a data file that an
+/// interrupted delete left behind is recognised by its stamp as a version that is no longer the
+/// latest, and hidden. Object Lock is checked before anything changes.
 ///
 /// Writes are atomic and durable: the bytes go to a file under `tmp/`, are fsynced, and the file
 /// is renamed over the key, then the directory is fsynced. A reader sees the old object or the new
@@ -53,6 +67,7 @@ public final class FileObjectStore: ObjectStore {
     let objectsPath: String
     let metadataPath: String
     let bucketsPath: String
+    let versionsPath: String
     let temporaryPath: String
     let uploadsPath: String
     /// How long a multipart upload is kept after its last change (creation or a part).
@@ -60,24 +75,32 @@ public final class FileObjectStore: ObjectStore {
     let locks = KeyLocks()
     let etags = ETagCache()
     let lastUploadSweep = Mutex<Double>(0)
+    /// The time Object Lock's retention is measured against (and delete markers are made at).
+    let clock: @Sendable () -> Date
 
     /// Opens (creating when missing) a store under `root`, and removes temporary files that a crash
     /// left behind more than an hour ago and multipart uploads unchanged for `uploadLifetime`
     /// seconds (7 days by default; also removed while the store runs, at most once an hour).
     ///
+    /// - Parameter clock: the current time, for Object Lock (injectable for tests).
     /// - Throws: ``ObjectStoreError/storage(_:)`` when the directories cannot be created.
-    public init(root: String, defaultRegion: String = "us-east-1", uploadLifetime: Double = 7 * 86_400) throws {
+    public init(
+        root: String, defaultRegion: String = "us-east-1", uploadLifetime: Double = 7 * 86_400,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
         let root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
         self.root = root
         self.defaultRegion = defaultRegion
+        self.clock = clock
         objectsPath = root + "/objects"
         metadataPath = root + "/object-metadata"
         bucketsPath = root + "/buckets"
+        versionsPath = root + "/versions"
         temporaryPath = root + "/tmp"
         uploadsPath = temporaryPath + "/uploads"
         self.uploadLifetime = uploadLifetime
         try Self.storageErrors {
-            for path in [objectsPath, metadataPath, bucketsPath, temporaryPath, uploadsPath] {
+            for path in [objectsPath, metadataPath, bucketsPath, versionsPath, temporaryPath, uploadsPath] {
                 try FileSystem.makeDirectories(path)
             }
             try removeStaleTemporaryFiles(olderThan: 3600)
@@ -87,7 +110,7 @@ public final class FileObjectStore: ObjectStore {
 
     // MARK: buckets
 
-    public func createBucket(_ name: String, region: String) async throws {
+    public func createBucket(_ name: String, region: String, objectLockEnabled: Bool) async throws {
         guard BucketName.isValid(name), !BucketName.reserved.contains(name) else {
             throw ObjectStoreError.invalidBucketName(name)
         }
@@ -96,8 +119,10 @@ public final class FileObjectStore: ObjectStore {
                 throw ObjectStoreError.bucketAlreadyOwnedByYou(name)
             }
             do {
-                let info = BucketInfo(name: name, creationDate: Date(), region: region)
-                try writeAtomically(Array(Self.bucketJSON(info).utf8), to: bucketFile(name), directory: bucketsPath)
+                let info = BucketInfo(name: name, creationDate: clock(), region: region)
+                try writeAtomically(
+                    Array(Self.bucketJSON(info, objectLockEnabled: objectLockEnabled).utf8), to: bucketFile(name),
+                    directory: bucketsPath)
                 try FileSystem.fsyncDirectory(objectsPath)
             } catch {
                 _ = try? FileSystem.removeDirectory(bucketDirectory(name))
@@ -127,9 +152,17 @@ public final class FileObjectStore: ObjectStore {
         try await perform { [self] in
             try requireBucket(name)
             let directory = bucketDirectory(name)
+            // Versions and delete markers (locked or not) keep a bucket, as in S3: looked for once
+            // the bucket holds no current object (a cheaper refusal).
+            if try settings(name).versioning != .unversioned {
+                guard try !Self.treeHoldsFile(directory), try !metadataTreeHoldsVersions(metadataPath + "/" + name) else {
+                    throw ObjectStoreError.bucketNotEmpty(name)
+                }
+            }
             guard try Self.removeEmptyTree(directory) else { throw ObjectStoreError.bucketNotEmpty(name) }
             try FileSystem.unlink(bucketFile(name))
             try FileSystem.removeTree(metadataPath + "/" + name)
+            try FileSystem.removeTree(versionsPath + "/" + name)
             for storageClass in StorageClass.allCases where storageClass != .standard {
                 try FileSystem.removeTree(tierBucketDirectory(storageClass, name))
             }
@@ -144,67 +177,81 @@ public final class FileObjectStore: ObjectStore {
     @discardableResult
     public func putObject(
         bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String],
-        tags: [String: String]
+        tags: [String: String], lock: ObjectLockOptions
     ) async throws -> ObjectInfo {
         try await perform { [self] in
             try requireBucket(bucket)
             try requireStorable(key)
+            // The lock is settled before any byte is written: a refused put costs nothing.
+            _ = try lockSettings(bucket, lock)
             let etag = Self.md5Hex(body)
             let (temporary, stamp) = try writeTemporary(body)
             let entry = ObjectSidecar.Entry(
                 stamp: stamp, etag: etag, contentType: contentType, metadata: metadata, tags: tags)
-            return try install(temporary, bucket: bucket, key: key, entry: entry)
+            return try install(temporary, bucket: bucket, key: key, entry: entry, lock: lock)
         }
     }
 
-    public func getObject(bucket: String, key: String, range: ObjectByteRange?) async throws -> StoredObject {
+    public func getObject(bucket: String, key: String, versionId: String?, range: ObjectByteRange?) async throws -> StoredObject {
         try await perform { [self] in
             try requireBucket(bucket)
             try requireStorable(key)
-            let (fd, path, stamp) = try openObjectFile(bucket, key)
-            defer { FileSystem.close(fd) }
-            let sidecar = readSidecar(bucket, key)
-            let storageClass = try tierLocation(bucket, key)?.storageClass ?? .standard
-            if let range {
-                guard let resolved = range.resolved(size: stamp.size) else { throw ObjectStoreError.invalidRange }
-                var info = try describe(key: key, path: path, stamp: stamp, sidecar: sidecar, fd: fd)
-                info.storageClass = storageClass.rawValue
-                let body = try Self.read(fd, path: path, offset: resolved.lowerBound, count: Int(resolved.count))
-                return StoredObject(info: info, body: body, range: resolved)
+            let versioned = try settings(bucket).versioning != .unversioned
+            guard let versionId else {
+                // The data file first, then its description: what is read is what is described.
+                let path = dataPath(bucket, key)
+                let fd: Int32?
+                do throws(FileSystemError) {
+                    fd = try FileSystem.open(path, O_RDONLY)
+                } catch {
+                    guard [ENOENT, ENOTDIR, EISDIR, ENAMETOOLONG].contains(error.code) else { throw error }
+                    fd = nil
+                }
+                defer { if let fd { FileSystem.close(fd) } }
+                var dataStamp: FileStamp?
+                if let fd {
+                    let st = try FileSystem.status(fd, path: path)
+                    if FileSystem.kind(of: st) == .file { dataStamp = FileSystem.stamp(of: st) }
+                }
+                let latest = try versions(of: bucket, key, dataStamp: .some(dataStamp), firstOnly: true).latest
+                guard let latest, !latest.entry.isDeleteMarker else { throw ObjectStoreError.noSuchKey(bucket: bucket, key: key) }
+                return try read(latest, bucket: bucket, key: key, versioned: versioned, fd: latest.path == path ? fd : nil, range: range)
             }
-            let body = try Self.read(fd, path: path, offset: 0, count: Int(stamp.size))
-            var info: ObjectInfo
-            if let entry = sidecar?.entry(matching: stamp) {
-                info = Self.info(key: key, stamp: stamp, entry: entry)
-            } else {
-                // Changed on disk or never written through the store: hash the bytes just read.
-                let etag = etags.etag(path: path, stamp: stamp) ?? Self.md5Hex(body)
-                etags.store(etag, path: path, stamp: stamp)
-                info = Self.info(key: key, stamp: stamp, etag: etag, latest: sidecar?.entries.first)
-            }
-            info.size = Int64(body.count)
-            info.storageClass = storageClass.rawValue
-            return StoredObject(info: info, body: body)
+            let version = try version(versionId, bucket: bucket, key: key)
+            return try read(version, bucket: bucket, key: key, versioned: versioned, fd: nil, range: range)
         }
     }
 
-    public func headObject(bucket: String, key: String) async throws -> ObjectInfo {
-        try await perform { [self] in try describeObject(bucket, key).info }
-    }
-
-    public func deleteObject(bucket: String, key: String) async throws {
+    public func headObject(bucket: String, key: String, versionId: String?) async throws -> ObjectInfo {
         try await perform { [self] in
             try requireBucket(bucket)
             try requireStorable(key)
-            try locks.withLock(bucket, key) {
-                let data = dataPath(bucket, key)
-                let sidecar = sidecarPath(bucket, key)
-                let replacedTier = try tierLocation(bucket, key)
-                if try FileSystem.unlink(data) { try FileSystem.fsyncDirectory(Self.parent(of: data)) }
-                if let replacedTier { removeReplacedTierFile(replacedTier, bucket: bucket, key: key) }
-                try FileSystem.unlink(sidecar)
-                try Self.removeEmptyParents(of: key, base: bucketDirectory(bucket))
-                try Self.removeEmptyParents(of: key, base: metadataPath + "/" + bucket)
+            let versioned = try settings(bucket).versioning != .unversioned
+            guard let versionId else {
+                guard let latest = try versions(of: bucket, key, firstOnly: true).latest, !latest.entry.isDeleteMarker else {
+                    throw ObjectStoreError.noSuchKey(bucket: bucket, key: key)
+                }
+                return try describe(latest, bucket: bucket, key: key, versioned: versioned, fd: nil)
+            }
+            return try describe(
+                version(versionId, bucket: bucket, key: key), bucket: bucket, key: key, versioned: versioned, fd: nil)
+        }
+    }
+
+    @discardableResult
+    public func deleteObject(
+        bucket: String, key: String, versionId: String?, bypassGovernanceRetention: Bool
+    ) async throws -> ObjectDeletion {
+        try await perform { [self] in
+            try requireBucket(bucket)
+            try requireStorable(key)
+            let versioning = try settings(bucket).versioning
+            return try locks.withLock(bucket, key) {
+                if let versionId {
+                    return try deleteVersion(
+                        versionId, bucket: bucket, key: key, versioning: versioning, bypassGovernance: bypassGovernanceRetention)
+                }
+                return try deleteLatest(bucket: bucket, key: key, versioning: versioning)
             }
         }
     }
@@ -216,24 +263,11 @@ public final class FileObjectStore: ObjectStore {
         }
     }
 
-    /// Opens the data file of `key` for reading: its descriptor (to close), path and stamp.
-    /// Throws ``ObjectStoreError/noSuchKey(bucket:key:)`` when there is no such file.
-    func openObjectFile(_ bucket: String, _ key: String) throws -> (fd: Int32, path: String, stamp: FileStamp) {
-        let path = dataPath(bucket, key)
-        let fd: Int32
-        do throws(FileSystemError) {
-            fd = try FileSystem.open(path, O_RDONLY)
-        } catch {
-            guard [ENOENT, ENOTDIR, EISDIR, ENAMETOOLONG].contains(error.code) else { throw error }
-            throw ObjectStoreError.noSuchKey(bucket: bucket, key: key)
-        }
-        do {
-            let st = try FileSystem.status(fd, path: path)
-            guard FileSystem.kind(of: st) == .file else { throw ObjectStoreError.noSuchKey(bucket: bucket, key: key) }
-            return (fd, path, FileSystem.stamp(of: st))
-        } catch {
-            FileSystem.close(fd)
-            throw error
+    public func listObjectVersions(_ request: ObjectVersionListRequest) async throws -> ObjectVersionListing {
+        try await perform { [self] in
+            try requireBucket(request.bucket)
+            try VersionRules.checkMarker(request.versionIdMarker)
+            return try listVersions(request)
         }
     }
 
@@ -272,20 +306,27 @@ public final class FileObjectStore: ObjectStore {
 
     // MARK: describing objects
 
-    /// The object's description, and the sidecar entry written for its data file (nil when the
-    /// file changed on disk or never had one).
-    func describeObject(_ bucket: String, _ key: String) throws -> (info: ObjectInfo, entry: ObjectSidecar.Entry?) {
+    /// The description of the latest version of `key` (or of version `versionId`), and its sidecar
+    /// line (nil when its data file changed on disk or never had one).
+    func describeObject(_ bucket: String, _ key: String, versionId: String? = nil) throws -> (
+        info: ObjectInfo, entry: ObjectSidecar.Entry?
+    ) {
         try requireBucket(bucket)
         try requireStorable(key)
-        let path = dataPath(bucket, key)
-        guard let st = try FileSystem.status(path), FileSystem.kind(of: st) == .file else {
+        let version = try locateVersion(bucket, key, versionId: versionId)
+        let versioned = try settings(bucket).versioning != .unversioned
+        let info = try describe(version, bucket: bucket, key: key, versioned: versioned, fd: nil)
+        return (info, version.isUndescribed ? nil : version.entry)
+    }
+
+    /// The latest data version of `key`, or version `versionId`; ``ObjectStoreError/noSuchKey(bucket:key:)``
+    /// when the latest is a delete marker or there is none.
+    func locateVersion(_ bucket: String, _ key: String, versionId: String?) throws -> LocatedVersion {
+        if let versionId { return try version(versionId, bucket: bucket, key: key) }
+        guard let latest = try versions(of: bucket, key, firstOnly: true).latest, !latest.entry.isDeleteMarker else {
             throw ObjectStoreError.noSuchKey(bucket: bucket, key: key)
         }
-        let stamp = FileSystem.stamp(of: st)
-        let sidecar = readSidecar(bucket, key)
-        var info = try describe(key: key, path: path, stamp: stamp, sidecar: sidecar, fd: nil)
-        info.storageClass = try tierLocation(bucket, key)?.storageClass.rawValue ?? StorageClass.standard.rawValue
-        return (info, sidecar?.entry(matching: stamp))
+        return latest
     }
 
     /// The description of the data file with `stamp`: from the sidecar when it was written for
@@ -321,6 +362,55 @@ public final class FileObjectStore: ObjectStore {
             contentType: entry.contentType, metadata: entry.metadata, tagCount: entry.tags.count)
     }
 
+    /// The description of a version (a delete marker: size 0, no ETag); the ETag of a data file no
+    /// sidecar line describes is its MD5, computed when first asked. The current version reports
+    /// its tier's storage class.
+    func describe(_ version: LocatedVersion, bucket: String, key: String, versioned: Bool, fd: Int32?) throws -> ObjectInfo {
+        var entry = version.entry
+        if version.isUndescribed, let stamp = entry.stamp, let path = version.path {
+            entry.etag = try etags.etag(path: path, stamp: stamp) ?? computeETag(path: path, fd: fd, stamp: stamp)
+        }
+        var info = Self.info(
+            key: key, stamp: entry.stamp ?? FileStamp(inode: 0, size: 0, seconds: 0, nanoseconds: 0), entry: entry)
+        info.lastModified = entry.lastModified
+        info.versionId = versioned ? entry.externalID : nil
+        info.retention = entry.retention
+        info.legalHold = entry.legalHold
+        if version.path == dataPath(bucket, key) {
+            info.storageClass = try tierLocation(bucket, key)?.storageClass.rawValue ?? StorageClass.standard.rawValue
+        }
+        return info
+    }
+
+    /// A data version's bytes (all, or `range`) with its description; `fd` is its file when open.
+    func read(
+        _ version: LocatedVersion, bucket: String, key: String, versioned: Bool, fd: Int32?, range: ObjectByteRange?
+    ) throws -> StoredObject {
+        guard let path = version.path, let stamp = version.entry.stamp else {
+            throw ObjectStoreError.noSuchKey(bucket: bucket, key: key)
+        }
+        let descriptor = try fd ?? FileSystem.open(path, O_RDONLY)
+        defer { if fd == nil { FileSystem.close(descriptor) } }
+        if let range {
+            guard let resolved = range.resolved(size: stamp.size) else { throw ObjectStoreError.invalidRange }
+            let info = try describe(version, bucket: bucket, key: key, versioned: versioned, fd: descriptor)
+            let body = try Self.read(descriptor, path: path, offset: resolved.lowerBound, count: Int(resolved.count))
+            return StoredObject(info: info, body: body, range: resolved)
+        }
+        let body = try Self.read(descriptor, path: path, offset: 0, count: Int(stamp.size))
+        var described = version
+        if version.isUndescribed {
+            // Changed on disk or never written through the store: hash the bytes just read.
+            let etag = etags.etag(path: path, stamp: stamp) ?? Self.md5Hex(body)
+            etags.store(etag, path: path, stamp: stamp)
+            described.entry.etag = etag
+            described.isUndescribed = false
+        }
+        var info = try describe(described, bucket: bucket, key: key, versioned: versioned, fd: descriptor)
+        info.size = Int64(body.count)
+        return StoredObject(info: info, body: body)
+    }
+
     static func info(key: String, stamp: FileStamp, etag: String, latest: ObjectSidecar.Entry?) -> ObjectInfo {
         ObjectInfo(
             key: key, size: stamp.size, lastModified: stamp.lastModified, etag: etag,
@@ -337,28 +427,59 @@ public final class FileObjectStore: ObjectStore {
     /// Installs a complete, fsynced file under `tmp/` as the object `key`, described by `entry`
     /// (whose stamp is the file's): the sidecar first, then the rename over the key. The
     /// temporary file is removed when this fails.
-    func install(_ temporary: String, bucket: String, key: String, entry: ObjectSidecar.Entry) throws -> ObjectInfo {
+    func install(
+        _ temporary: String, bucket: String, key: String, entry written: ObjectSidecar.Entry, lock: ObjectLockOptions
+    ) throws -> ObjectInfo {
         var renamed = false
         defer { if !renamed { _ = try? FileSystem.unlink(temporary) } }
+        let (settings, now, retention, legalHold) = try lockSettings(bucket, lock)
+        let versioning = settings.versioning
+        var entry = written
+        entry.id = versioning == .unversioned ? nil : VersionID.make(at: now)
+        entry.isNullVersion = versioning != .enabled
+        entry.retention = retention
+        entry.legalHold = legalHold
         try locks.withLock(bucket, key) {
             // New directories of both trees first: their fsyncs then ride on the sidecar's.
             guard var unsynced = try makeParents(base: bucketDirectory(bucket), key: key, clearingFiles: false) else {
                 throw ObjectStoreError.invalidKey(key)
             }
+            // A put refused after this leaves no empty directories behind (they would stand in
+            // the way of a key that is their name).
+            defer { if !renamed { try? Self.removeEmptyParents(of: key, base: bucketDirectory(bucket)) } }
             // A directory where the object would go: the key is the prefix of other objects.
             if let st = try FileSystem.status(dataPath(bucket, key)), FileSystem.kind(of: st) != .file {
                 throw ObjectStoreError.invalidKey(key)
             }
-            // Buckets made by hand on disk have no metadata directory yet.
-            if try FileSystem.makeDirectory(metadataPath + "/" + bucket) { unsynced.append(metadataPath) }
-            unsynced += try makeParents(base: metadataPath + "/" + bucket, key: key, clearingFiles: true) ?? []
+            unsynced += try prepareSidecarParents(bucket: bucket, key: key)
+            let current = try versions(of: bucket, key)
+            let replaced = VersionRules.replaced(in: current.versions.map(\.entry), by: versioning)
+            try VersionRules.checkRemoval(of: replaced.map { current.versions[$0].entry }, bypassGovernance: false, now: now)
+            let kept = try keep(current, replacing: replaced, versioning: versioning, bucket: bucket, key: key)
             let replacedTier = try tierLocation(bucket, key)
-            try installSidecar(bucket: bucket, key: key, newest: entry, syncingFirst: unsynced)
+            try writeSidecar(ObjectSidecar(entries: [entry] + kept), bucket: bucket, key: key, syncingFirst: unsynced)
             try renameIntoPlace(temporary, base: bucketDirectory(bucket), key: key, isData: true)
             renamed = true
             if let replacedTier { removeReplacedTierFile(replacedTier, bucket: bucket, key: key) }
+            try discard(bucket: bucket, replaced.map { current.versions[$0] }, current.shadowed)
         }
-        return Self.info(key: key, stamp: entry.stamp, entry: entry)
+        var info = Self.info(key: key, stamp: entry.stamp!, entry: entry)
+        info.versionId = versioning == .unversioned ? nil : entry.externalID
+        info.retention = retention
+        info.legalHold = legalHold
+        return info
+    }
+
+    /// The bucket's settings, the time, and the retention and legal hold a new version of it gets
+    /// with `lock` (refused when the bucket has no Object Lock).
+    func lockSettings(_ bucket: String, _ lock: ObjectLockOptions) throws -> (
+        settings: BucketSettings, now: Date, retention: ObjectRetention?, legalHold: Bool?
+    ) {
+        let settings = try settings(bucket)
+        let now = clock()
+        let (retention, legalHold) = try VersionRules.lock(
+            for: lock, bucket: bucket, configuration: settings.objectLock, now: now)
+        return (settings, now, retention, legalHold)
     }
 
     /// Writes `body` to a new file under `tmp/` and fsyncs it; returns its path and stamp.
@@ -376,22 +497,25 @@ public final class FileObjectStore: ObjectStore {
         }
     }
 
-    /// Writes a new sidecar for `key` with `newest` first and the entry of the data file it is
-    /// about to replace second, and makes it durable (after the directories in `syncingFirst`).
-    /// Called with the key's lock held.
+    /// Writes a new sidecar for `key` with `newest` first and every line it had after it (the data
+    /// file about to be replaced keeps its line, and so do the other versions), and makes it
+    /// durable (after the directories in `syncingFirst`). Called with the key's lock held.
     func installSidecar(bucket: String, key: String, newest: ObjectSidecar.Entry, syncingFirst: [String] = []) throws {
-        var entries = [newest]
-        if let st = try FileSystem.status(dataPath(bucket, key)), FileSystem.kind(of: st) == .file,
-            let current = readSidecar(bucket, key)?.entry(matching: FileSystem.stamp(of: st))
-        {
-            entries.append(current)
-        }
+        let entries = [newest] + (readSidecar(bucket, key)?.entries ?? [])
         try writeSidecar(ObjectSidecar(entries: entries), bucket: bucket, key: key, syncingFirst: syncingFirst)
     }
 
-    /// Replaces `key`'s sidecar with `sidecar`, durably (after the directories in `syncingFirst`).
-    /// Called with the key's lock held.
+    /// Replaces `key`'s sidecar with `sidecar`, durably (after the directories in `syncingFirst`);
+    /// removes it when it lists nothing. Called with the key's lock held.
     func writeSidecar(_ sidecar: ObjectSidecar, bucket: String, key: String, syncingFirst: [String] = []) throws {
+        guard !sidecar.entries.isEmpty else {
+            for directory in syncingFirst { try FileSystem.fsyncDirectory(directory) }
+            if try FileSystem.unlink(sidecarPath(bucket, key)) {
+                try FileSystem.fsyncDirectory(Self.parent(of: sidecarPath(bucket, key)))
+                try Self.removeEmptyParents(of: key, base: metadataPath + "/" + bucket)
+            }
+            return
+        }
         // Buckets made by hand on disk have no metadata directory yet.
         if try FileSystem.makeDirectory(metadataPath + "/" + bucket) { try FileSystem.fsyncDirectory(metadataPath) }
         let bytes = sidecar.serialized()
@@ -401,6 +525,17 @@ public final class FileObjectStore: ObjectStore {
         for directory in syncingFirst { try FileSystem.fsyncDirectory(directory) }
         try renameIntoPlace(temporary, base: metadataPath + "/" + bucket, key: key, isData: false)
         renamed = true
+    }
+
+    /// Creates the metadata tree's directories for `key`'s sidecar; returns those to fsync.
+    func prepareSidecarParents(bucket: String, key: String) throws -> [String] {
+        var unsynced: [String] = []
+        // Buckets made by hand on disk have no metadata directory yet.
+        if try FileSystem.makeDirectory(metadataPath + "/" + bucket) { unsynced.append(metadataPath) }
+        guard let parents = try makeParents(base: metadataPath + "/" + bucket, key: key, clearingFiles: true) else {
+            throw ObjectStoreError.invalidKey(key)
+        }
+        return unsynced + parents
     }
 
     /// Renames a complete temporary file to `base/key`, creating parent directories, and fsyncs the
@@ -428,7 +563,8 @@ public final class FileObjectStore: ObjectStore {
             case ENOENT where attempt < 5:
                 continue
             case EISDIR, ENOTEMPTY, EEXIST:
-                guard !isData, attempt < 5 else { throw ObjectStoreError.invalidKey(key) }
+                // Sidecars of keys below this one are orphans, unless they still list versions.
+                guard !isData, attempt < 5, try !metadataTreeHoldsVersions(target) else { throw ObjectStoreError.invalidKey(key) }
                 try FileSystem.removeTree(target)
             default:
                 throw failure
@@ -439,7 +575,8 @@ public final class FileObjectStore: ObjectStore {
 
     /// Creates the directories between `base` and `key`'s parent, and returns the directories that
     /// gained an entry (to fsync: after all the `mkdir`s, so that one journal commit covers them).
-    /// Nil when a file is in the way (unless `clearingFiles`, which removes it).
+    /// Nil when a file is in the way (unless `clearingFiles`, which removes an orphan sidecar: one
+    /// that lists no version any more).
     func makeParents(base: String, key: String, clearingFiles: Bool) throws -> [String]? {
         guard let slash = key.utf8.lastIndex(of: UInt8(ascii: "/")) else { return [] }
         if FileSystem.isDirectory(base + "/" + key[..<slash]) { return [] }
@@ -451,7 +588,7 @@ public final class FileObjectStore: ObjectStore {
             if try FileSystem.makeDirectory(path) {
                 unsynced.append(parent)
             } else if !FileSystem.isDirectory(path) {
-                guard clearingFiles else { return nil }
+                guard clearingFiles, try !metadataTreeHoldsVersions(path) else { return nil }
                 try FileSystem.unlink(path)
                 _ = try FileSystem.makeDirectory(path)
                 unsynced.append(parent)
@@ -481,6 +618,18 @@ public final class FileObjectStore: ObjectStore {
             guard try FileSystem.removeDirectory(directory) else { return }
             try FileSystem.fsyncDirectory(parent(of: directory))
         }
+    }
+
+    /// Whether a file lies anywhere under `path`.
+    static func treeHoldsFile(_ path: String) throws -> Bool {
+        for entry in try FileSystem.entries(path) ?? [] {
+            switch try FileSystem.kind(of: entry, in: path) {
+            case .directory: if try treeHoldsFile(path + "/" + String(decoding: entry.name, as: UTF8.self)) { return true }
+            case nil: continue
+            default: return true
+            }
+        }
+        return false
     }
 
     /// Removes `path` if it holds nothing but (nested) empty directories; false when it holds a file.
@@ -526,7 +675,7 @@ public final class FileObjectStore: ObjectStore {
         return info
     }
 
-    static func bucketJSON(_ info: BucketInfo) -> String {
+    static func bucketJSON(_ info: BucketInfo, objectLockEnabled: Bool = false) -> String {
         func quote(_ s: String) -> String {
             var out = "\""
             for scalar in s.unicodeScalars {
@@ -540,7 +689,9 @@ public final class FileObjectStore: ObjectStore {
             return out + "\""
         }
         let created = (info.creationDate.timeIntervalSince1970 * 1000).rounded() / 1000
-        return "{\"name\":\(quote(info.name)),\"region\":\(quote(info.region)),\"creationDate\":\(created)}\n"
+        // Object Lock comes with versioning enabled, for good.
+        let lock = objectLockEnabled ? ",\"objectLock\":{},\"versioning\":\"Enabled\"" : ""
+        return "{\"name\":\(quote(info.name)),\"region\":\(quote(info.region)),\"creationDate\":\(created)\(lock)}\n"
     }
 
     // MARK: helpers

@@ -209,6 +209,12 @@ enum FileSystem {
         return out
     }
 
+    /// The kind of a directory entry: as `readdir` said, else by `stat` (nil when it vanished).
+    static func kind(of entry: Entry, in directory: String) throws(FileSystemError) -> FileKind? {
+        if let kind = entry.kind { return kind }
+        return try status(directory + "/" + String(decoding: entry.name, as: UTF8.self)).map(kind(of:))
+    }
+
     /// Removes `path` and everything under it; missing is fine.
     static func removeTree(_ path: String) throws(FileSystemError) {
         guard let st = try status(path) else { return }

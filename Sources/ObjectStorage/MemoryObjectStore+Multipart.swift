@@ -6,8 +6,9 @@ extension MemoryObjectStore {
     public func createMultipartUpload(
         bucket: String, key: String, properties: ObjectProperties, storageClass: StorageClass
     ) async throws -> MultipartUpload {
-        guard objects[bucket] != nil else { throw ObjectStoreError.noSuchBucket(bucket) }
+        let state = try require(bucket)
         guard !key.isEmpty else { throw ObjectStoreError.invalidKey(key) }
+        _ = try VersionRules.lock(for: properties.lock, bucket: bucket, configuration: state.lock, now: clock())
         let upload = MultipartUpload(
             uploadID: UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), key: key, initiated: Date(),
             storageClass: storageClass.rawValue)
@@ -49,11 +50,10 @@ extension MemoryObjectStore {
         let selected = try MultipartRules.select(parts, from: upload.parts.mapValues(\.part))
         var body = Data()
         for part in selected { body += upload.parts[part.partNumber]!.body }
-        let info = ObjectInfo(
-            key: key, size: Int64(body.count), lastModified: Date(), etag: MultipartRules.etag(ofPartETags: selected.map(\.etag)),
-            contentType: upload.properties.contentType, metadata: upload.properties.metadata,
-            storageClass: upload.upload.storageClass, tagCount: upload.properties.tags.count)
-        objects[bucket]![key] = Entry(info: info, body: body, tags: upload.properties.tags, partSizes: selected.map(\.size))
+        let info = try insert(
+            bucket: bucket, key: key, body: body, etag: MultipartRules.etag(ofPartETags: selected.map(\.etag)),
+            properties: upload.properties, lock: upload.properties.lock, partSizes: selected.map(\.size),
+            storageClass: StorageClass(rawValue: upload.upload.storageClass) ?? .standard)
         uploads[uploadID] = nil
         return info
     }
@@ -72,31 +72,30 @@ extension MemoryObjectStore {
     }
 
     public func listMultipartUploads(_ request: MultipartUploadListRequest) async throws -> MultipartUploadListing {
-        guard objects[request.bucket] != nil else { throw ObjectStoreError.noSuchBucket(request.bucket) }
+        _ = try require(request.bucket)
         let all = uploads.values.filter { $0.bucket == request.bucket }.map(\.upload)
         return MultipartUploadListing.page(of: all, request: request)
     }
 
     @discardableResult
     public func copyObject(_ request: ObjectCopyRequest) async throws -> ObjectInfo {
-        guard objects[request.bucket] != nil else { throw ObjectStoreError.noSuchBucket(request.bucket) }
+        _ = try require(request.bucket)
         guard !request.key.isEmpty else { throw ObjectStoreError.invalidKey(request.key) }
         let source = try copySource(request.source)
         let properties =
             request.replacement ?? ObjectProperties(contentType: source.info.contentType, metadata: source.info.metadata)
-        let tags = request.tags ?? source.tags
-        let info = ObjectInfo(
-            key: request.key, size: Int64(source.body.count), lastModified: Date(), etag: Self.md5Hex(source.body),
-            contentType: properties.contentType, metadata: properties.metadata,
-            storageClass: request.storageClass.rawValue, tagCount: tags.count)
-        objects[request.bucket]![request.key] = Entry(info: info, body: source.body, tags: tags)
-        return info
+        return try insert(
+            bucket: request.bucket, key: request.key, body: source.body, etag: Self.md5Hex(source.body),
+            properties: ObjectProperties(
+                contentType: properties.contentType, metadata: properties.metadata, tags: request.tags ?? source.tags),
+            lock: request.lock, storageClass: request.storageClass)
     }
 
-    public func objectAttributes(bucket: String, key: String) async throws -> ObjectAttributes {
-        guard let contents = objects[bucket] else { throw ObjectStoreError.noSuchBucket(bucket) }
-        guard let entry = contents[key] else { throw ObjectStoreError.noSuchKey(bucket: bucket, key: key) }
-        return ObjectAttributes(info: entry.info, partCount: entry.partSizes?.count, partSizes: entry.partSizes ?? [])
+    public func objectAttributes(bucket: String, key: String, versionId: String?) async throws -> ObjectAttributes {
+        let (version, versioning) = try find(bucket: bucket, key: key, versionId: versionId)
+        return ObjectAttributes(
+            info: describe(version, versioning: versioning), partCount: version.partSizes?.count,
+            partSizes: version.partSizes ?? [])
     }
 
     // MARK: helpers
@@ -108,9 +107,8 @@ extension MemoryObjectStore {
         return upload
     }
 
-    func copySource(_ source: ObjectCopySource) throws -> Entry {
-        guard let contents = objects[source.bucket] else { throw ObjectStoreError.noSuchBucket(source.bucket) }
-        guard let entry = contents[source.key] else { throw ObjectStoreError.noSuchKey(bucket: source.bucket, key: source.key) }
+    func copySource(_ source: ObjectCopySource) throws -> Version {
+        let (entry, _) = try find(bucket: source.bucket, key: source.key, versionId: source.versionId)
         if let ifMatch = source.ifMatch, MultipartRules.unquoted(ifMatch) != entry.info.etag {
             throw ObjectStoreError.preconditionFailed
         }

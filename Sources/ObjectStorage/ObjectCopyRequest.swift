@@ -7,11 +7,17 @@ public struct ObjectProperties: Sendable, Hashable {
     public var metadata: [String: String]
     /// The object's tags; the caller has checked S3's limits.
     public var tags: [String: String]
+    /// The Object Lock settings of the new version (a multipart upload's, given at its start).
+    public var lock: ObjectLockOptions
 
-    public init(contentType: String? = nil, metadata: [String: String] = [:], tags: [String: String] = [:]) {
+    public init(
+        contentType: String? = nil, metadata: [String: String] = [:], tags: [String: String] = [:],
+        lock: ObjectLockOptions = .none
+    ) {
         self.contentType = contentType
         self.metadata = metadata
         self.tags = tags
+        self.lock = lock
     }
 }
 
@@ -22,11 +28,14 @@ public struct ObjectCopySource: Sendable, Hashable {
     /// When set, the copy fails with ``ObjectStoreError/preconditionFailed`` unless the source
     /// still has this ETag (unquoted) when its bytes are read.
     public var ifMatch: String?
+    /// The version to read (S3's `?versionId=` in `x-amz-copy-source`); nil reads the latest.
+    public var versionId: String?
 
-    public init(bucket: String, key: String, ifMatch: String? = nil) {
+    public init(bucket: String, key: String, ifMatch: String? = nil, versionId: String? = nil) {
         self.bucket = bucket
         self.key = key
         self.ifMatch = ifMatch
+        self.versionId = versionId
     }
 }
 
@@ -42,11 +51,14 @@ public struct ObjectCopyRequest: Sendable, Hashable {
     public var tags: [String: String]?
     /// The copy's storage class (`STANDARD` unless asked for, as in S3).
     public var storageClass: StorageClass
+    /// The copy's Object Lock settings (the bucket's defaults when none).
+    public var lock: ObjectLockOptions
 
     public init(
         source: ObjectCopySource, bucket: String, key: String, replacement: ObjectProperties? = nil,
-        tags: [String: String]? = nil, storageClass: StorageClass = .standard
+        tags: [String: String]? = nil, storageClass: StorageClass = .standard, lock: ObjectLockOptions = .none
     ) {
+        self.lock = lock
         self.source = source
         self.bucket = bucket
         self.key = key

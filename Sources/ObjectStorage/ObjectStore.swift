@@ -1,44 +1,89 @@
 import Foundation
 
-/// An S3-like object store: buckets of keyed objects with user metadata.
+/// An S3-like object store: buckets of keyed objects with user metadata, tags, versions and
+/// Object Lock.
 ///
 /// Implementations: ``FileObjectStore`` (embedded: plain files at `DIR/objects/<bucket>/<key>`),
 /// ``S3ObjectStore`` (any S3 API, over AWSWire's `S3Client`) and ``MemoryObjectStore`` (tests). Trail delivery, validate-logs and the S3 REST subset
 /// of the server are written against this protocol only.
 ///
-/// - Important: ``putObject(bucket:key:body:contentType:metadata:tags:)`` returns only after the
-///   object is durable and complete; a reader never sees a partial object.
+/// Versioning and Object Lock follow S3: in a bucket whose versioning is enabled, an overwrite
+/// or a delete keeps the previous version (a delete adds a delete marker); a version under an
+/// active retention or a legal hold cannot be removed (``ObjectStoreError/accessDenied(_:)``),
+/// whoever asks, except a governance-mode retention with `bypassGovernanceRetention`. The
+/// embedded and memory stores enforce it themselves, so every path (the S3 subset, the CLI,
+/// trail delivery, backup, lifecycle) is held to it; ``S3ObjectStore`` passes it to S3.
+///
+/// - Important: ``putObject(bucket:key:body:contentType:metadata:tags:lock:)`` returns only after
+///   the object is durable and complete; a reader never sees a partial object, and a put or delete
+///   that fails midway never loses the version it would have kept.
 public protocol ObjectStore: Sendable {
-    /// Creates a bucket. Throws ``ObjectStoreError/bucketAlreadyOwnedByYou(_:)`` when it exists.
-    func createBucket(_ name: String, region: String) async throws
+    /// Creates a bucket; with `objectLockEnabled`, Object Lock is on and versioning enabled for good.
+    /// Throws ``ObjectStoreError/bucketAlreadyOwnedByYou(_:)`` when it exists.
+    func createBucket(_ name: String, region: String, objectLockEnabled: Bool) async throws
     /// The bucket, or `nil` when there is none of that name.
     func bucket(_ name: String) async throws -> BucketInfo?
     /// Every bucket, by name.
     func listBuckets() async throws -> [BucketInfo]
-    /// Deletes an empty bucket. Throws ``ObjectStoreError/bucketNotEmpty(_:)`` otherwise.
+    /// Deletes an empty bucket (no objects, versions or delete markers). Throws
+    /// ``ObjectStoreError/bucketNotEmpty(_:)`` otherwise.
     func deleteBucket(_ name: String) async throws
 
-    /// Stores `body` at `key` with its tags, replacing any object there (and its tags), atomically.
+    /// The bucket's versioning state.
+    func versioning(ofBucket bucket: String) async throws -> BucketVersioning
+    /// Enables or suspends versioning. Throws ``ObjectStoreError/invalidBucketState(_:)`` for
+    /// suspending a bucket with Object Lock.
+    func setVersioning(_ versioning: BucketVersioning, ofBucket bucket: String) async throws
+    /// The bucket's Object Lock configuration, nil when Object Lock is not enabled.
+    func objectLockConfiguration(ofBucket bucket: String) async throws -> ObjectLockConfiguration?
+    /// Sets the default retention, enabling Object Lock on a bucket whose versioning is enabled.
+    func setObjectLockConfiguration(_ configuration: ObjectLockConfiguration, ofBucket bucket: String) async throws
+
+    /// Stores `body` at `key` with its tags atomically: a new version when versioning is enabled,
+    /// else in place of the object there (and its tags).
     /// - Parameters:
     ///   - metadata: user metadata, names lowercased without the `x-amz-meta-` prefix.
     ///   - tags: the object's tags (S3's `x-amz-tagging`); the caller has checked S3's limits.
+    ///   - lock: the new version's retention and legal hold (the bucket's default retention when none).
     @discardableResult
     func putObject(
         bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String],
-        tags: [String: String]
+        tags: [String: String], lock: ObjectLockOptions
     ) async throws -> ObjectInfo
-    /// The object's bytes (all, or the inclusive byte `range`) and its description.
-    func getObject(bucket: String, key: String, range: ObjectByteRange?) async throws -> StoredObject
-    /// The object's description. Throws ``ObjectStoreError/noSuchKey(bucket:key:)`` when missing.
-    func headObject(bucket: String, key: String) async throws -> ObjectInfo
-    /// Deletes the object; deleting a missing key succeeds, as in S3.
-    func deleteObject(bucket: String, key: String) async throws
+    /// The bytes (all, or the inclusive byte `range`) and description of the latest version, or of
+    /// version `versionId`. Throws ``ObjectStoreError/noSuchKey(bucket:key:)`` when the latest is a
+    /// delete marker, ``ObjectStoreError/deleteMarker(bucket:key:versionId:)`` when `versionId` is one.
+    func getObject(bucket: String, key: String, versionId: String?, range: ObjectByteRange?) async throws -> StoredObject
+    /// The description of the latest version, or of version `versionId`, with its retention and
+    /// legal hold. Throws ``ObjectStoreError/noSuchKey(bucket:key:)`` when missing.
+    func headObject(bucket: String, key: String, versionId: String?) async throws -> ObjectInfo
+    /// Without `versionId`: deletes the object (unversioned), or adds a delete marker. With it:
+    /// removes that version for good, unless Object Lock protects it. Deleting a missing key or
+    /// version succeeds, as in S3.
+    @discardableResult
+    func deleteObject(
+        bucket: String, key: String, versionId: String?, bypassGovernanceRetention: Bool
+    ) async throws -> ObjectDeletion
     /// One page of keys in UTF-8 byte order, as S3 lists them.
     func listObjects(_ request: ObjectListRequest) async throws -> ObjectListing
+    /// One page of versions and delete markers: keys in UTF-8 byte order, newest version first.
+    func listObjectVersions(_ request: ObjectVersionListRequest) async throws -> ObjectVersionListing
 
-    /// The object's tags (empty when it has none). Throws ``ObjectStoreError/noSuchKey(bucket:key:)``.
+    /// Sets (or, with nil, removes) a version's retention, within Object Lock's rules
+    /// (``ObjectLockRules/checkRetentionChange(from:to:bypassGovernance:now:)``).
+    /// - Returns: the version's ID.
+    @discardableResult
+    func setRetention(
+        _ retention: ObjectRetention?, bucket: String, key: String, versionId: String?, bypassGovernanceRetention: Bool
+    ) async throws -> String?
+    /// Places or removes a version's legal hold.
+    /// - Returns: the version's ID.
+    @discardableResult
+    func setLegalHold(_ on: Bool, bucket: String, key: String, versionId: String?) async throws -> String?
+
+    /// The latest version's tags (empty when it has none). Throws ``ObjectStoreError/noSuchKey(bucket:key:)``.
     func objectTags(bucket: String, key: String) async throws -> [String: String]
-    /// Replaces the object's tags (empty removes them), leaving its bytes and metadata alone.
+    /// Replaces the latest version's tags (empty removes them), leaving its bytes and metadata alone.
     func setObjectTags(bucket: String, key: String, tags: [String: String]) async throws
     /// The bucket's tags; empty when it has none (S3's `NoSuchTagSet`).
     func bucketTags(_ bucket: String) async throws -> [String: String]
@@ -47,9 +92,9 @@ public protocol ObjectStore: Sendable {
     /// How the store encrypts the bucket's objects at rest; nil when it does not.
     func bucketEncryption(_ bucket: String) async throws -> BucketEncryption?
 
-    /// Moves the object to another storage class, keeping its bytes, ETag, content type, user
-    /// metadata and Last-Modified (what an S3 Lifecycle transition does). A reader sees the object
-    /// throughout, in the old class or the new one.
+    /// Moves the latest version to another storage class, keeping its bytes, ETag, content type,
+    /// user metadata and Last-Modified (what an S3 Lifecycle transition does). A reader sees the
+    /// object throughout, in the old class or the new one.
     ///
     /// - Parameter etag: when given, the object must still have this ETag, else
     ///   ``ObjectStoreError/preconditionFailed``.
@@ -67,8 +112,9 @@ public protocol ObjectStore: Sendable {
     /// is a new object in one piece (its ETag is the MD5 of its bytes).
     @discardableResult
     func copyObject(_ request: ObjectCopyRequest) async throws -> ObjectInfo
-    /// The object's description and, when it was completed from parts, its parts.
-    func objectAttributes(bucket: String, key: String) async throws -> ObjectAttributes
+    /// The description of the object's latest version (or of version `versionId`) and, when it was
+    /// completed from parts, its parts.
+    func objectAttributes(bucket: String, key: String, versionId: String?) async throws -> ObjectAttributes
 
     // MARK: multipart uploads (S3's rules: ``MultipartRules``)
 
@@ -102,17 +148,57 @@ public protocol ObjectStore: Sendable {
 }
 
 extension ObjectStore {
-    /// Stores `body` at `key` without tags.
+    /// Creates a bucket without Object Lock.
+    public func createBucket(_ name: String, region: String) async throws {
+        try await createBucket(name, region: region, objectLockEnabled: false)
+    }
+
+    /// Stores `body` at `key` without tags, with the bucket's default lock settings.
     @discardableResult
     public func putObject(
         bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String]
     ) async throws -> ObjectInfo {
-        try await putObject(bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata, tags: [:])
+        try await putObject(
+            bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata, tags: [:], lock: .none)
+    }
+
+    /// Stores `body` at `key` with its tags, with the bucket's default lock settings.
+    @discardableResult
+    public func putObject(
+        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String], tags: [String: String]
+    ) async throws -> ObjectInfo {
+        try await putObject(
+            bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata, tags: tags, lock: .none)
+    }
+
+    /// Stores `body` at `key` without tags, with lock settings.
+    @discardableResult
+    public func putObject(
+        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String], lock: ObjectLockOptions
+    ) async throws -> ObjectInfo {
+        try await putObject(
+            bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata, tags: [:], lock: lock)
+    }
+
+    /// The latest version's bytes (or those of `range`).
+    public func getObject(bucket: String, key: String, range: ObjectByteRange?) async throws -> StoredObject {
+        try await getObject(bucket: bucket, key: key, versionId: nil, range: range)
     }
 
     /// The whole object.
     public func getObject(bucket: String, key: String) async throws -> StoredObject {
-        try await getObject(bucket: bucket, key: key, range: nil)
+        try await getObject(bucket: bucket, key: key, versionId: nil, range: nil)
+    }
+
+    /// The latest version's description.
+    public func headObject(bucket: String, key: String) async throws -> ObjectInfo {
+        try await headObject(bucket: bucket, key: key, versionId: nil)
+    }
+
+    /// Deletes the object, or adds a delete marker when the bucket keeps versions.
+    @discardableResult
+    public func deleteObject(bucket: String, key: String) async throws -> ObjectDeletion {
+        try await deleteObject(bucket: bucket, key: key, versionId: nil, bypassGovernanceRetention: false)
     }
 
     /// One ``deleteObject(bucket:key:)`` per key; a missing bucket fails the whole request.
@@ -159,11 +245,21 @@ public struct ObjectInfo: Sendable, Hashable {
     public var storageClass: String
     /// How many tags the object has (S3's `x-amz-tagging-count`).
     public var tagCount: Int
+    /// The version's ID (`null` for the null version); nil in a bucket that was never versioned.
+    public var versionId: String?
+    /// The version's Object Lock retention, if it has one.
+    public var retention: ObjectRetention?
+    /// The version's legal hold: ON, OFF, or never set (nil).
+    public var legalHold: Bool?
 
     public init(
         key: String, size: Int64, lastModified: Date, etag: String, contentType: String? = nil,
-        metadata: [String: String] = [:], storageClass: String = "STANDARD", tagCount: Int = 0
+        metadata: [String: String] = [:], storageClass: String = "STANDARD", tagCount: Int = 0, versionId: String? = nil,
+        retention: ObjectRetention? = nil, legalHold: Bool? = nil
     ) {
+        self.versionId = versionId
+        self.retention = retention
+        self.legalHold = legalHold
         self.key = key
         self.size = size
         self.lastModified = lastModified
@@ -275,6 +371,20 @@ public enum ObjectStoreError: Error, Sendable, Hashable {
     case invalidPartOrder
     /// A part other than the last is smaller than ``MultipartRules/minimumPartSize``.
     case entityTooSmall(partNumber: Int?, size: Int64?)
+    /// A version ID that could name a version, but names none of this key.
+    case noSuchVersion(bucket: String, key: String, versionId: String)
+    /// A version ID that cannot name a version.
+    case invalidVersionId(String)
+    /// A GET or HEAD of a version that is a delete marker (S3: 405 with `x-amz-delete-marker`).
+    case deleteMarker(bucket: String, key: String, versionId: String)
+    /// The bucket's state does not allow the change (Object Lock and versioning), with S3's message.
+    case invalidBucketState(String)
+    /// Object Lock settings for a bucket without Object Lock.
+    case objectLockNotEnabled(String)
+    /// The version has no retention (or legal hold) to return.
+    case noSuchObjectLockConfiguration
+    /// A value S3 would refuse as `InvalidArgument`, with S3's message.
+    case invalidArgument(String)
 
     /// S3's error code for this error.
     public var s3Code: String {
@@ -294,17 +404,24 @@ public enum ObjectStoreError: Error, Sendable, Hashable {
         case .invalidPart: "InvalidPart"
         case .invalidPartOrder: "InvalidPartOrder"
         case .entityTooSmall: "EntityTooSmall"
+        case .noSuchVersion: "NoSuchVersion"
+        case .invalidVersionId, .invalidArgument: "InvalidArgument"
+        case .deleteMarker: "MethodNotAllowed"
+        case .invalidBucketState: "InvalidBucketState"
+        case .objectLockNotEnabled: "InvalidRequest"
+        case .noSuchObjectLockConfiguration: "NoSuchObjectLockConfiguration"
         }
     }
 
     /// The HTTP status S3 answers with.
     public var httpStatus: Int {
         switch self {
-        case .noSuchBucket, .noSuchKey, .noSuchUpload: 404
-        case .bucketAlreadyOwnedByYou, .bucketNotEmpty: 409
-        case .invalidBucketName, .invalidKey, .invalidPart, .invalidPartOrder, .entityTooSmall: 400
+        case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchVersion, .noSuchObjectLockConfiguration: 404
+        case .bucketAlreadyOwnedByYou, .bucketNotEmpty, .invalidBucketState: 409
+        case .invalidBucketName, .invalidKey, .invalidPart, .invalidPartOrder, .entityTooSmall, .invalidVersionId, .invalidArgument, .objectLockNotEnabled: 400
         case .invalidRange: 416
         case .accessDenied, .invalidObjectState: 403
+        case .deleteMarker: 405
         case .preconditionFailed: 412
         case .storage: 500
         }

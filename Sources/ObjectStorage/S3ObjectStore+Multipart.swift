@@ -7,10 +7,13 @@ extension S3ObjectStore {
     public func createMultipartUpload(
         bucket: String, key: String, properties: ObjectProperties, storageClass: StorageClass
     ) async throws -> MultipartUpload {
-        let options = S3Client.PutOptions(
+        var options = S3Client.PutOptions(
             contentType: properties.contentType, metadata: properties.metadata,
             storageClass: storageClass == .standard ? nil : storageClass.rawValue,
             tags: properties.tags)
+        options.objectLockMode = properties.lock.retention?.mode.rawValue
+        options.objectLockRetainUntil = properties.lock.retention?.retainUntil
+        options.objectLockLegalHold = properties.lock.legalHold
         let id = try await translating(bucket: bucket, key: key) {
             try await client.createMultipartUpload(bucket: bucket, key: key, options: options)
         }
@@ -39,7 +42,8 @@ extension S3ObjectStore {
         let eTag = try await translating(bucket: bucket, key: key, uploadID: uploadID) {
             try await client.uploadPartCopy(
                 sourceBucket: source.bucket, sourceKey: source.key, range: range, bucket: bucket, key: key,
-                uploadID: uploadID, number: partNumber, sourceIfMatch: source.ifMatch.map { "\"\(Self.unquoted($0))\"" })
+                uploadID: uploadID, number: partNumber, sourceIfMatch: source.ifMatch.map { Self.unquoted($0) },
+                sourceVersionId: source.versionId)
         }
         return UploadedPart(
             partNumber: partNumber, etag: Self.unquoted(eTag), size: range.map { Int64($0.count) } ?? head.size,
@@ -107,6 +111,10 @@ extension S3ObjectStore {
     public func copyObject(_ request: ObjectCopyRequest) async throws -> ObjectInfo {
         let source = request.source
         _ = try await checkedSource(source)
+        var lockOptions = S3Client.PutOptions()
+        lockOptions.objectLockMode = request.lock.retention?.mode.rawValue
+        lockOptions.objectLockRetainUntil = request.lock.retention?.retainUntil
+        lockOptions.objectLockLegalHold = request.lock.legalHold
         let directive: S3Client.MetadataDirective =
             request.replacement.map { .replace(contentType: $0.contentType, metadata: $0.metadata) } ?? .copy
         _ = try await translating(bucket: request.bucket, key: request.key) {
@@ -114,7 +122,7 @@ extension S3ObjectStore {
                 sourceBucket: source.bucket, sourceKey: source.key, bucket: request.bucket, key: request.key,
                 metadataDirective: directive,
                 storageClass: request.storageClass == .standard ? nil : request.storageClass.rawValue, tags: request.tags,
-                sourceIfMatch: source.ifMatch.map { "\"\(Self.unquoted($0))\"" })
+                sourceIfMatch: source.ifMatch.map { Self.unquoted($0) }, sourceVersionId: source.versionId, lock: lockOptions)
         }
         return try await headObject(bucket: request.bucket, key: request.key)
     }
@@ -137,9 +145,9 @@ extension S3ObjectStore {
 
     /// HEAD, then GetObjectAttributes for the parts. Not every S3 API answers GetObjectAttributes;
     /// the part count of a multipart ETag (`…-<count>`) stands in when it does not.
-    public func objectAttributes(bucket: String, key: String) async throws -> ObjectAttributes {
-        let info = try await headObject(bucket: bucket, key: key)
-        if let parts = try? await client.objectParts(bucket: bucket, key: key) {
+    public func objectAttributes(bucket: String, key: String, versionId: String?) async throws -> ObjectAttributes {
+        let info = try await headObject(bucket: bucket, key: key, versionId: versionId)
+        if let parts = try? await client.objectParts(bucket: bucket, key: key, versionId: versionId) {
             return ObjectAttributes(info: info, partCount: parts.count, partSizes: parts.sizes)
         }
         guard let dash = info.etag.lastIndex(of: "-"), let count = Int(info.etag[info.etag.index(after: dash)...]) else {
@@ -150,7 +158,7 @@ extension S3ObjectStore {
 
     /// The source's description, after checking its required ETag.
     func checkedSource(_ source: ObjectCopySource) async throws -> ObjectInfo {
-        let head = try await headObject(bucket: source.bucket, key: source.key)
+        let head = try await headObject(bucket: source.bucket, key: source.key, versionId: source.versionId)
         if let ifMatch = source.ifMatch, Self.unquoted(ifMatch) != head.etag { throw ObjectStoreError.preconditionFailed }
         return head
     }

@@ -46,8 +46,10 @@ public struct S3ObjectStore: ObjectStore {
 
     // MARK: buckets
 
-    public func createBucket(_ name: String, region: String) async throws {
-        try await translating(bucket: name) { try await client.createBucket(name, region: region) }
+    public func createBucket(_ name: String, region: String, objectLockEnabled: Bool) async throws {
+        try await translating(bucket: name) {
+            try await client.createBucket(name, region: region, objectLockEnabled: objectLockEnabled)
+        }
     }
 
     public func bucket(_ name: String) async throws -> BucketInfo? {
@@ -101,26 +103,32 @@ public struct S3ObjectStore: ObjectStore {
     @discardableResult
     public func putObject(
         bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String],
-        tags: [String: String]
+        tags: [String: String], lock: ObjectLockOptions
     ) async throws -> ObjectInfo {
-        let options = S3Client.PutOptions(contentType: contentType, metadata: metadata, tags: tags)
-        let eTag = try await translating(bucket: bucket, key: key) {
+        var options = S3Client.PutOptions(contentType: contentType, metadata: metadata, tags: tags)
+        options.objectLockMode = lock.retention?.mode.rawValue
+        options.objectLockRetainUntil = lock.retention?.retainUntil
+        options.objectLockLegalHold = lock.legalHold
+        let (eTag, versionId) = try await translating(bucket: bucket, key: key) {
             if body.count > configuration.multipartThreshold {
-                return try await client.putObjectMultipart(
+                let eTag = try await client.putObjectMultipart(
                     bucket: bucket, key: key, body: body, options: options, partSize: configuration.partSize,
                     concurrency: configuration.concurrency)
+                // CompleteMultipartUpload's version ID is a header the multipart helper does not return.
+                return (eTag, try await client.headObject(bucket: bucket, key: key).versionId)
             }
-            return try await client.putObject(bucket: bucket, key: key, body: body, options: options)
+            return try await client.putObjectVersion(bucket: bucket, key: key, body: body, options: options)
         }
         return ObjectInfo(
             key: key, size: Int64(body.count), lastModified: Date(),
             etag: eTag.map(Self.unquoted) ?? Insecure.MD5.hash(data: body).map { String(format: "%02x", $0) }.joined(),
-            contentType: contentType, metadata: metadata, tagCount: tags.count)
+            contentType: contentType, metadata: metadata, tagCount: tags.count, versionId: versionId,
+            retention: lock.retention, legalHold: lock.legalHold)
     }
 
-    public func getObject(bucket: String, key: String, range: ObjectByteRange?) async throws -> StoredObject {
-        let (head, body) = try await translating(bucket: bucket, key: key) {
-            try await client.getObjectWithHead(bucket: bucket, key: key, range: range.map(Self.rangeHeader))
+    public func getObject(bucket: String, key: String, versionId: String?, range: ObjectByteRange?) async throws -> StoredObject {
+        let (head, body) = try await translating(bucket: bucket, key: key, versionId: versionId) {
+            try await client.getObjectWithHead(bucket: bucket, key: key, range: range.map(Self.rangeHeader), versionId: versionId)
         }
         var info = Self.info(key: key, head: head)
         guard let range else {
@@ -138,13 +146,22 @@ public struct S3ObjectStore: ObjectStore {
             info: info, body: body.subdata(in: Int(resolved.lowerBound)..<Int(resolved.upperBound) + 1), range: resolved)
     }
 
-    public func headObject(bucket: String, key: String) async throws -> ObjectInfo {
-        let head = try await translating(bucket: bucket, key: key) { try await client.headObject(bucket: bucket, key: key) }
+    public func headObject(bucket: String, key: String, versionId: String?) async throws -> ObjectInfo {
+        let head = try await translating(bucket: bucket, key: key, versionId: versionId) {
+            try await client.headObject(bucket: bucket, key: key, versionId: versionId)
+        }
         return Self.info(key: key, head: head)
     }
 
-    public func deleteObject(bucket: String, key: String) async throws {
-        try await translating(bucket: bucket, key: key) { try await client.deleteObject(bucket: bucket, key: key) }
+    @discardableResult
+    public func deleteObject(
+        bucket: String, key: String, versionId: String?, bypassGovernanceRetention: Bool
+    ) async throws -> ObjectDeletion {
+        let result = try await translating(bucket: bucket, key: key, versionId: versionId) {
+            try await client.deleteObject(
+                bucket: bucket, key: key, versionId: versionId, bypassGovernanceRetention: bypassGovernanceRetention)
+        }
+        return ObjectDeletion(versionId: result.versionId, isDeleteMarker: result.isDeleteMarker)
     }
 
     public func listObjects(_ request: ObjectListRequest) async throws -> ObjectListing {
@@ -173,7 +190,12 @@ public struct S3ObjectStore: ObjectStore {
         ObjectInfo(
             key: key, size: head.contentLength, lastModified: head.lastModified ?? Date(timeIntervalSince1970: 0),
             etag: head.eTag.map(unquoted) ?? "", contentType: head.contentType, metadata: head.metadata,
-            storageClass: head.storageClass ?? "STANDARD", tagCount: head.tagCount)
+            storageClass: head.storageClass ?? "STANDARD", tagCount: head.tagCount, versionId: head.versionId,
+            retention: head.retention.flatMap(retention), legalHold: head.legalHold)
+    }
+
+    static func retention(_ retention: S3Client.Retention) -> ObjectRetention? {
+        ObjectLockMode(rawValue: retention.mode).map { ObjectRetention(mode: $0, retainUntil: retention.retainUntil) }
     }
 
     static func unquoted(_ eTag: String) -> String {
@@ -199,19 +221,30 @@ public struct S3ObjectStore: ObjectStore {
     }
 
     func translating<T>(
-        bucket: String, key: String? = nil, uploadID: String? = nil, _ body: () async throws -> T
+        bucket: String, key: String? = nil, uploadID: String? = nil, versionId: String? = nil, _ body: () async throws -> T
     ) async throws -> T {
         do {
             return try await body()
         } catch {
-            throw Self.translate(error, bucket: bucket, key: key, uploadID: uploadID)
+            throw Self.translate(error, bucket: bucket, key: key, uploadID: uploadID, versionId: versionId)
         }
     }
 
     /// S3's error codes as ``ObjectStoreError``s.
-    static func translate(_ error: any Error, bucket: String, key: String?, uploadID: String? = nil) -> ObjectStoreError {
+    static func translate(
+        _ error: any Error, bucket: String, key: String?, uploadID: String? = nil, versionId: String? = nil
+    ) -> ObjectStoreError {
         if let error = error as? ObjectStoreError { return error }
         guard let error = error as? AWSError else { return .storage(String(describing: error)) }
+        if let key, let versionId {
+            // A HEAD of a version answers with a status only.
+            switch (error.code, error.status) {
+            case ("MethodNotAllowed", _), (_, 405): return .deleteMarker(bucket: bucket, key: key, versionId: versionId)
+            case ("NoSuchVersion", _), ("NotFound", 404): return .noSuchVersion(bucket: bucket, key: key, versionId: versionId)
+            case ("HTTP400", 400): return .invalidVersionId(versionId)
+            default: break
+            }
+        }
         switch error.code {
         case "NoSuchBucket": return .noSuchBucket(bucket)
         case "NoSuchKey": return .noSuchKey(bucket: bucket, key: key ?? "")
@@ -232,6 +265,10 @@ public struct S3ObjectStore: ObjectStore {
         case "InvalidPartOrder": return .invalidPartOrder
         case "EntityTooSmall": return .entityTooSmall(partNumber: nil, size: nil)
         case "PreconditionFailed": return .preconditionFailed
+        case "InvalidBucketState": return .invalidBucketState(error.message)
+        case "NoSuchObjectLockConfiguration": return .noSuchObjectLockConfiguration
+        case "InvalidRequest" where error.message.contains("Object Lock"): return .objectLockNotEnabled(bucket)
+        case "InvalidArgument": return .invalidArgument(error.message)
         default: return .storage(error.description)
         }
     }

@@ -24,12 +24,17 @@ public struct TrailAPIContext: Sendable {
         public var organizationID: String?
         /// Largest object accepted by the S3 subset's PutObject.
         public var objectBodyLimit: Int
+        /// The access keys whose `x-amz-bypass-governance-retention` is honoured (S3's
+        /// `s3:BypassGovernanceRetention`); every key of the server when nil. Compliance-mode
+        /// retention is never bypassed.
+        public var governanceBypassKeys: Set<String>?
 
         public init(
             retentionDays: Int = 90, putAuditEventsBodyLimit: Int = 1_048_576, batchBodyLimit: Int = 32 * 1_048_576,
             controlBodyLimit: Int = 1_048_576, maximumRecordSize: Int = 256 * 1024, organizationID: String? = nil,
-            objectBodyLimit: Int = 256 * 1_048_576
+            objectBodyLimit: Int = 256 * 1_048_576, governanceBypassKeys: Set<String>? = nil
         ) {
+            self.governanceBypassKeys = governanceBypassKeys
             self.objectBodyLimit = objectBodyLimit
             self.organizationID = organizationID
             self.retentionDays = retentionDays

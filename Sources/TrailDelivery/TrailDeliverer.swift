@@ -118,7 +118,10 @@ public actor TrailDeliverer {
     public func delete(_ name: String) async throws {
         let trail = try await catalog.trail(name, accountID: identity.accountID)
         if trail.terminationProtectionEnabled {
-            throw TrailError("OperationNotPermittedException", "Trail \(trail.name) has termination protection enabled.")
+            throw TrailError(
+                "OperationNotPermittedException",
+                "Trail \(trail.name) has termination protection (tag \(Trail.terminationProtectionTag)=true); "
+                    + "remove the tag to delete the trail.")
         }
         if trail.isLogging { _ = try await stopLogging(trail.name) }
         try await catalog.delete(trail.name)

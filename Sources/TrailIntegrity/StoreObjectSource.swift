@@ -71,13 +71,20 @@ struct StoreObjectSource: ObjectSource {
             case .invalidKey(let key):
                 "The key \(key) cannot be stored by the embedded object store (empty, '.' or '..' segments, a trailing '/', over 1024 bytes, or a key below an existing object)."
             case .invalidRange: "The requested range is not satisfiable"
-            case .accessDenied(let message), .invalidObjectState(let message): message
+            case .accessDenied(let message), .invalidObjectState(let message), .invalidBucketState(let message),
+                .invalidArgument(let message):
+                message
             case .preconditionFailed: "At least one of the pre-conditions you specified did not hold"
             case .storage: "We encountered an internal error. Please try again."
             case .noSuchUpload: "The specified upload does not exist."
             case .invalidPart: "One or more of the specified parts could not be found."
             case .invalidPartOrder: "The list of parts was not in ascending order."
             case .entityTooSmall: "Your proposed upload is smaller than the minimum allowed size"
+            case .noSuchVersion: "The specified version does not exist."
+            case .invalidVersionId: "Invalid version id specified"
+            case .deleteMarker: "The specified method is not allowed against this resource."
+            case .objectLockNotEnabled: "Bucket is missing Object Lock Configuration"
+            case .noSuchObjectLockConfiguration: "The specified object does not have a ObjectLock configuration"
             }
         return SourceFailure(kind: .service(code: error.s3Code, message: message), operation: operation)
     }

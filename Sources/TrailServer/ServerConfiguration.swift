@@ -25,6 +25,8 @@ import Yams
 /// - `sns-endpoint` | `TRAILKEEPER_SNS_ENDPOINT` | none (trail notifications published to SNS: a URL, or `aws`)
 /// - `lifecycle` (YAML only) | — | none (lifecycle rules and their schedule: ``LifecycleSettings``)
 /// - `backups` (YAML only) | — | none (scheduled backup jobs, a list: ``BackupJobConfiguration``)
+/// - `governance-bypass-keys` | `TRAILKEEPER_GOVERNANCE_BYPASS_KEYS` | every key (access key IDs, comma-separated
+///   or a YAML list, whose `x-amz-bypass-governance-retention` is honoured; `none` for no one)
 ///
 /// Precedence: command line, then environment, then the YAML file, then defaults.
 public struct ServerConfiguration: Sendable, Hashable {
@@ -55,6 +57,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var lifecycle: LifecycleSettings?
     /// Scheduled backup jobs (the `backups:` list).
     public var backups: [BackupJobConfiguration] = []
+    /// The access keys allowed to bypass governance-mode Object Lock retention; every key when nil.
+    public var governanceBypassKeys: Set<String>?
 
     public init() {}
 
@@ -62,7 +66,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     public static let keys = [
         "host", "port", "data-dir", "account-id", "region", "retention-days", "log-level", "max-record-bytes",
         "durable-commits", "delivery-interval", "digest-interval", "signing-key-rotation", "max-log-file-bytes",
-        "organization-id", "pipeline", "s3-endpoint", "sns-endpoint", "lifecycle", "backups",
+        "organization-id", "pipeline", "s3-endpoint", "sns-endpoint", "lifecycle", "backups", "governance-bypass-keys",
     ]
 
     /// The keys that hold a mapping rather than a value.
@@ -116,6 +120,10 @@ public struct ServerConfiguration: Sendable, Hashable {
                     }
                     if key == "backups" {
                         backupsSection = value
+                        continue
+                    }
+                    if let list = value as? [Any] {
+                        values[key] = list.map { "\($0)" }.joined(separator: ",")
                         continue
                     }
                     values[key] = "\(value)"
@@ -186,6 +194,10 @@ public struct ServerConfiguration: Sendable, Hashable {
         }
         if let v = values["s3-endpoint"] { c.s3Endpoint = try endpoint(v, key: "s3-endpoint") }
         if let v = values["sns-endpoint"] { c.snsEndpoint = try endpoint(v, key: "sns-endpoint") }
+        if let v = values["governance-bypass-keys"] {
+            let keys = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            c.governanceBypassKeys = keys == ["none"] ? [] : Set(keys)
+        }
         if let pipelineSection {
             do {
                 c.pipeline = try PipelineSettings(section: pipelineSection)

@@ -58,7 +58,7 @@ public func buildServiceGroup(
         store: store, objects: trailObjects, deliverer: deliverer, identity: identity, authenticator: SigV4Authenticator(keys: keys),
         configuration: .init(
             retentionDays: configuration.retentionDays, maximumRecordSize: configuration.maximumRecordBytes,
-            organizationID: configuration.organizationID),
+            organizationID: configuration.organizationID, governanceBypassKeys: configuration.governanceBypassKeys),
         now: { Int64(Date().timeIntervalSince1970) }, metricsText: metricsText, lifecycle: lifecycleStore)
     let host = configuration.host
     let app = Application(

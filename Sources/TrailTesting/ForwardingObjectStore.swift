@@ -8,24 +8,53 @@ public protocol ForwardingObjectStore: ObjectStore {
 }
 
 extension ForwardingObjectStore {
-    public func createBucket(_ name: String, region: String) async throws { try await inner.createBucket(name, region: region) }
+    public func createBucket(_ name: String, region: String, objectLockEnabled: Bool) async throws {
+        try await inner.createBucket(name, region: region, objectLockEnabled: objectLockEnabled)
+    }
     public func bucket(_ name: String) async throws -> BucketInfo? { try await inner.bucket(name) }
     public func listBuckets() async throws -> [BucketInfo] { try await inner.listBuckets() }
     public func deleteBucket(_ name: String) async throws { try await inner.deleteBucket(name) }
-    @discardableResult
+    public func versioning(ofBucket bucket: String) async throws -> BucketVersioning { try await inner.versioning(ofBucket: bucket) }
+    public func setVersioning(_ versioning: BucketVersioning, ofBucket bucket: String) async throws {
+        try await inner.setVersioning(versioning, ofBucket: bucket)
+    }
+    public func objectLockConfiguration(ofBucket bucket: String) async throws -> ObjectLockConfiguration? {
+        try await inner.objectLockConfiguration(ofBucket: bucket)
+    }
+    public func setObjectLockConfiguration(_ configuration: ObjectLockConfiguration, ofBucket bucket: String) async throws {
+        try await inner.setObjectLockConfiguration(configuration, ofBucket: bucket)
+    }
     public func putObject(
-        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String], tags: [String: String]
+        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String], tags: [String: String],
+        lock: ObjectLockOptions
     ) async throws -> ObjectInfo {
-        try await inner.putObject(bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata, tags: tags)
+        try await inner.putObject(
+            bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata, tags: tags, lock: lock)
     }
-    public func getObject(bucket: String, key: String, range: ObjectByteRange?) async throws -> StoredObject {
-        try await inner.getObject(bucket: bucket, key: key, range: range)
+    public func getObject(bucket: String, key: String, versionId: String?, range: ObjectByteRange?) async throws -> StoredObject {
+        try await inner.getObject(bucket: bucket, key: key, versionId: versionId, range: range)
     }
-    public func headObject(bucket: String, key: String) async throws -> ObjectInfo {
-        try await inner.headObject(bucket: bucket, key: key)
+    public func headObject(bucket: String, key: String, versionId: String?) async throws -> ObjectInfo {
+        try await inner.headObject(bucket: bucket, key: key, versionId: versionId)
     }
-    public func deleteObject(bucket: String, key: String) async throws { try await inner.deleteObject(bucket: bucket, key: key) }
+    public func deleteObject(
+        bucket: String, key: String, versionId: String?, bypassGovernanceRetention: Bool
+    ) async throws -> ObjectDeletion {
+        try await inner.deleteObject(bucket: bucket, key: key, versionId: versionId, bypassGovernanceRetention: bypassGovernanceRetention)
+    }
     public func listObjects(_ request: ObjectListRequest) async throws -> ObjectListing { try await inner.listObjects(request) }
+    public func listObjectVersions(_ request: ObjectVersionListRequest) async throws -> ObjectVersionListing {
+        try await inner.listObjectVersions(request)
+    }
+    public func setRetention(
+        _ retention: ObjectRetention?, bucket: String, key: String, versionId: String?, bypassGovernanceRetention: Bool
+    ) async throws -> String? {
+        try await inner.setRetention(
+            retention, bucket: bucket, key: key, versionId: versionId, bypassGovernanceRetention: bypassGovernanceRetention)
+    }
+    public func setLegalHold(_ on: Bool, bucket: String, key: String, versionId: String?) async throws -> String? {
+        try await inner.setLegalHold(on, bucket: bucket, key: key, versionId: versionId)
+    }
     public func objectTags(bucket: String, key: String) async throws -> [String: String] {
         try await inner.objectTags(bucket: bucket, key: key)
     }
@@ -48,8 +77,8 @@ extension ForwardingObjectStore {
     }
     @discardableResult
     public func copyObject(_ request: ObjectCopyRequest) async throws -> ObjectInfo { try await inner.copyObject(request) }
-    public func objectAttributes(bucket: String, key: String) async throws -> ObjectAttributes {
-        try await inner.objectAttributes(bucket: bucket, key: key)
+    public func objectAttributes(bucket: String, key: String, versionId: String?) async throws -> ObjectAttributes {
+        try await inner.objectAttributes(bucket: bucket, key: key, versionId: versionId)
     }
     public func createMultipartUpload(
         bucket: String, key: String, properties: ObjectProperties, storageClass: StorageClass

@@ -185,6 +185,39 @@ struct TrailOperationsTests {
         }
     }
 
+    @Test("termination protection: the reserved tag refuses DeleteTrail until it is removed")
+    func terminationProtection() async throws {
+        let api = TestAPI()
+        try await api.objects.createBucket("audit-logs", region: "us-east-1")
+        try await api.test { client in
+            _ = try await client.cloudTrail("CreateTrail", ["Name": "audit", "S3BucketName": "audit-logs"])
+            let tag = Trail.terminationProtectionTag
+            var (status, body) = try await client.cloudTrail(
+                "AddTags", ["ResourceId": Self.arn, "TagsList": [["Key": tag, "Value": "yes"]]])
+            #expect(body["__type"] as? String == "InvalidTagParameterException")
+            (status, _) = try await client.cloudTrail("AddTags", ["ResourceId": Self.arn, "TagsList": [["Key": tag, "Value": "true"]]])
+            #expect(status == .ok)
+            (status, body) = try await client.cloudTrail("DeleteTrail", ["Name": "audit"])
+            #expect(status == .badRequest)
+            #expect(body["__type"] as? String == "OperationNotPermittedException")
+            #expect((body["message"] as? String)?.contains(tag) == true)
+            #expect(try await api.deliverer.catalog.trail("audit", accountID: TestAPI.account).terminationProtectionEnabled)
+            // Setting it false, or removing the tag, lifts the protection.
+            _ = try await client.cloudTrail("AddTags", ["ResourceId": Self.arn, "TagsList": [["Key": tag, "Value": "false"]]])
+            #expect(try await !api.deliverer.catalog.trail("audit", accountID: TestAPI.account).terminationProtectionEnabled)
+            _ = try await client.cloudTrail("AddTags", ["ResourceId": Self.arn, "TagsList": [["Key": tag, "Value": "true"]]])
+            _ = try await client.cloudTrail("RemoveTags", ["ResourceId": Self.arn, "TagsList": [["Key": tag]]])
+            (status, _) = try await client.cloudTrail("DeleteTrail", ["Name": "audit"])
+            #expect(status == .ok)
+            // Protected from the start.
+            (status, _) = try await client.cloudTrail(
+                "CreateTrail", ["Name": "sealed", "S3BucketName": "audit-logs", "TagsList": [["Key": tag, "Value": "true"]]])
+            #expect(status == .ok)
+            (_, body) = try await client.cloudTrail("DeleteTrail", ["Name": "sealed"])
+            #expect(body["__type"] as? String == "OperationNotPermittedException")
+        }
+    }
+
     @Test("ListPublicKeys serves PKCS#1 keys with validity windows and checks the range")
     func publicKeys() async throws {
         let api = TestAPI()

@@ -107,22 +107,24 @@ struct HookedStore: ForwardingObjectStore {
     var afterGet: @Sendable (String, StoredObject) async throws -> StoredObject = { $1 }
 
     func putObject(
-        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String], tags: [String: String]
+        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String], tags: [String: String],
+        lock: ObjectLockOptions
     ) async throws -> ObjectInfo {
         try await beforePut(key)
         return try await inner.putObject(
-            bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata, tags: tags)
+            bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata, tags: tags, lock: lock)
     }
-    func getObject(bucket: String, key: String, range: ObjectByteRange?) async throws -> StoredObject {
-        try await afterGet(key, try await inner.getObject(bucket: bucket, key: key, range: range))
+    func getObject(bucket: String, key: String, versionId: String?, range: ObjectByteRange?) async throws -> StoredObject {
+        try await afterGet(key, try await inner.getObject(bucket: bucket, key: key, versionId: versionId, range: range))
     }
-    func headObject(bucket: String, key: String) async throws -> ObjectInfo {
+    func headObject(bucket: String, key: String, versionId: String?) async throws -> ObjectInfo {
         try await beforeHead(key)
-        return try await inner.headObject(bucket: bucket, key: key)
+        return try await inner.headObject(bucket: bucket, key: key, versionId: versionId)
     }
-    func deleteObject(bucket: String, key: String) async throws {
+    func deleteObject(bucket: String, key: String, versionId: String?, bypassGovernanceRetention: Bool) async throws -> ObjectDeletion {
         try await beforeDelete(key)
-        try await inner.deleteObject(bucket: bucket, key: key)
+        return try await inner.deleteObject(
+            bucket: bucket, key: key, versionId: versionId, bypassGovernanceRetention: bypassGovernanceRetention)
     }
     /// Listings without content types and metadata, as S3 gives them.
     func listObjects(_ request: ObjectListRequest) async throws -> ObjectListing {

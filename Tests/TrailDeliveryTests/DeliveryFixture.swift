@@ -33,12 +33,13 @@ final class FaultyObjectStore: ForwardingObjectStore {
     struct Injected: Error {}
 
     func putObject(
-        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String], tags: [String: String]
+        bucket: String, key: String, body: Data, contentType: String?, metadata: [String: String], tags: [String: String],
+        lock: ObjectLockOptions
     ) async throws -> ObjectInfo {
         let m = mode.withLock { $0 }
         if m == .failBefore { throw Injected() }
         let info = try await inner.putObject(
-            bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata, tags: tags)
+            bucket: bucket, key: key, body: body, contentType: contentType, metadata: metadata, tags: tags, lock: lock)
         puts.withLock { $0 += 1 }
         if m == .failAfter { throw Injected() }
         return info

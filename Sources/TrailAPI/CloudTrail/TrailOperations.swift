@@ -97,6 +97,15 @@ struct TrailOperations: Sendable {
         }
     }
 
+    /// Whether tags being added turn termination protection on or off (nil: they do not say).
+    static func terminationProtection(in tags: [Tag]) throws -> Bool? {
+        do {
+            return try Trail.terminationProtection(in: tags)
+        } catch {
+            throw Self.error("InvalidTagParameterException", error.description)
+        }
+    }
+
     func unsupported(_ input: JSONInput) throws {
         if try input.string("KmsKeyId")?.isEmpty == false {
             throw Self.error(
@@ -134,6 +143,7 @@ struct TrailOperations: Sendable {
         }
         let tags = try Self.tags(input, "TagsList")
         guard tags.count <= 50 else { throw Self.error("TagsLimitExceededException", "A trail can have at most 50 tags.") }
+        let protected = try Self.terminationProtection(in: tags) ?? false
         let region = api.identity.region
         let trail = Trail(
             name: name, s3BucketName: bucket, s3KeyPrefix: prefix, snsTopicName: topic,
@@ -141,7 +151,8 @@ struct TrailOperations: Sendable {
             isMultiRegionTrail: multiRegion, homeRegion: region,
             trailARN: TrailName.ARN(region: region, accountID: account, name: name).description,
             logFileValidationEnabled: try input.bool("EnableLogFileValidation") ?? false, isOrganizationTrail: organization,
-            organizationID: organization ? api.configuration.organizationID : nil, tags: tags, creationTime: api.now())
+            organizationID: organization ? api.configuration.organizationID : nil, tags: tags,
+            terminationProtectionEnabled: protected, creationTime: api.now())
         let created = try await catalog.create(trail)
         var out = JSONOut()
         Self.write(created, to: &out, detailed: false)
@@ -433,7 +444,11 @@ struct TrailOperations: Sendable {
         }
         guard merged.count <= 50 else { throw Self.error("TagsLimitExceededException", "A trail can have at most 50 tags.") }
         let final = merged
-        try await catalog.update(t.name) { $0.tags = final }
+        let protection = try Self.terminationProtection(in: tags)
+        try await catalog.update(t.name) { trail in
+            trail.tags = final
+            if let protection { trail.terminationProtectionEnabled = protection }
+        }
         return Self.empty
     }
 
@@ -444,7 +459,12 @@ struct TrailOperations: Sendable {
         let remaining = t.tags.filter { existing in
             !tags.contains { $0.key == existing.key && ($0.value == nil || $0.value == existing.value) }
         }
-        try await catalog.update(t.name) { $0.tags = remaining }
+        // Removing the reserved tag lifts termination protection.
+        let protection = (try? Trail.terminationProtection(in: remaining)) ?? nil
+        try await catalog.update(t.name) { trail in
+            trail.tags = remaining
+            trail.terminationProtectionEnabled = protection ?? false
+        }
         return Self.empty
     }
 

@@ -14,7 +14,6 @@ extension S3Operations {
     /// for an object completed from a multipart upload. `Checksum` is never known: the stores do
     /// not keep the checksums uploads were verified with.
     func objectAttributes(_ bucket: String, _ key: String, query: S3Query, request: Request) async throws -> Response {
-        try Self.requireCurrentVersion(query)
         let names = Set(
             (request.headers[S3Header.objectAttributes] ?? "").split(separator: ",").map {
                 $0.trimmingCharacters(in: .whitespaces)
@@ -29,7 +28,7 @@ extension S3Operations {
         }
         let maxParts = try Self.count(request.headers[S3Header.maxParts], name: "x-amz-max-parts")
         let marker = try Self.count(request.headers[S3Header.partNumberMarker], name: "x-amz-part-number-marker", default: 0)
-        let attributes = try await objects.objectAttributes(bucket: bucket, key: key)
+        let attributes = try await objects.objectAttributes(bucket: bucket, key: key, versionId: query["versionId"])
         let info = attributes.info
 
         var xml = S3XML(root: "GetObjectAttributesResponse")
@@ -57,6 +56,7 @@ extension S3Operations {
         if names.contains("ObjectSize") { xml.element("ObjectSize", String(info.size)) }
         var response = Self.xmlResponse(xml.finished(closing: "GetObjectAttributesResponse"))
         response.headers[.lastModified] = S3Text.httpDate(info.lastModified)
+        if let versionId = info.versionId { response.headers[S3Header.versionID] = versionId }
         return response
     }
 }

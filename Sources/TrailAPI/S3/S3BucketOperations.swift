@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import ObjectStorage
+import TrailDelivery
 import TrailModel
 
 /// The S3 operations of the subset, over ``TrailAPIContext/objects``; one file per concern.
@@ -64,13 +65,15 @@ extension S3Operations {
     /// `PUT /bucket` with an optional `CreateBucketConfiguration`: no `LocationConstraint` is us-east-1.
     /// An ACL header must grant only the owner (``S3AccessControl``), and `x-amz-object-ownership`, if
     /// given, must be `BucketOwnerEnforced`: the only ownership Trailkeeper's buckets have.
+    /// `x-amz-bucket-object-lock-enabled: true` turns Object Lock (and versioning) on.
     func createBucket(_ bucket: String, body: Data, headers: HTTPFields) async throws -> Response {
         let region = try Self.locationConstraint(body) ?? "us-east-1"
         if let ownership = headers[S3Header.objectOwnership], ownership != S3BucketConfigurations.objectOwnership {
             throw S3BucketConfigurations.onlyOwnerEnforced()
         }
         try accessControl.checkHeaders(headers)
-        try await objects.createBucket(bucket, region: region)
+        let objectLock = headers[S3Header.objectLockEnabled]?.lowercased() == "true"
+        try await objects.createBucket(bucket, region: region, objectLockEnabled: objectLock)
         return Response(status: .ok, headers: [.location: "/" + bucket])
     }
 
@@ -112,8 +115,15 @@ extension S3Operations {
         return Self.xmlResponse("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + body)
     }
 
-    /// `DELETE /bucket`: 204 when it was empty.
+    /// `DELETE /bucket`: 204 when it was empty (no objects, versions or delete markers). A bucket
+    /// that a trail with termination protection delivers to is refused (`AccessDenied`).
     func deleteBucket(_ bucket: String) async throws -> Response {
+        if let trail = await api.deliverer.catalog.all().first(where: { $0.s3BucketName == bucket && $0.terminationProtectionEnabled }) {
+            throw S3Error(
+                .forbidden, "AccessDenied",
+                "Bucket \(bucket) receives the logs of trail \(trail.name), which has termination protection "
+                    + "(tag \(Trail.terminationProtectionTag)=true).", details: [("BucketName", bucket)])
+        }
         try await objects.deleteBucket(bucket)
         return Response(status: .noContent)
     }

@@ -11,10 +11,13 @@ extension S3Operations {
     static let deleteObjectsLimit = 1000
 
     /// `POST /bucket?delete` with `<Delete><Quiet>…</Quiet><Object><Key>…</Key></Object>…</Delete>`:
-    /// up to 1000 keys (more is `MalformedXML`), each deleted as DeleteObject does; the answer
-    /// lists every key deleted (unless `Quiet`) and every key that failed, with its error.
+    /// up to 1000 keys, each with an optional `VersionId` (more is `MalformedXML`), each deleted as
+    /// DeleteObject does (Object Lock included); the answer lists every key deleted (unless `Quiet`),
+    /// with the delete marker made or removed, and every key that failed, with its error.
     /// `Content-MD5` or an `x-amz-checksum-*` of the body is required, as S3 requires it.
-    func deleteObjects(_ bucket: String, request: Request, payload: S3Payload) async throws -> Response {
+    func deleteObjects(_ bucket: String, request: Request, payload: S3Payload, bypassGovernance: Bool) async throws
+        -> Response
+    {
         let hasChecksum = S3Checksum.allCases.contains { algorithm in
             request.headers[HTTPField.Name(algorithm.headerName)!] != nil || payload.trailers[algorithm.headerName] != nil
         }
@@ -31,30 +34,31 @@ extension S3Operations {
             guard let key = entry.child("Key")?.text, !key.isEmpty else { throw S3Error.malformedXML() }
             return (key, S3RequestDocument.text(entry, "VersionId"))
         }
-        var seen = Set<String>()
-        let keys = targets.filter { $0.version ?? "null" == "null" }.map(\.key).filter { seen.insert($0).inserted }
-        let failures = try await objects.deleteObjects(bucket: bucket, keys: keys)
-
         var xml = S3XML(root: "DeleteResult")
         for target in targets {
-            let failure: S3Error? =
-                if let version = target.version, version != "null" {
-                    S3Error.invalidArgument("Invalid version id specified")
-                } else {
-                    failures[target.key].map { S3Error($0) }
+            // One DeleteObject per entry, as S3 does them: a version ID removes that version, none
+            // removes the object or, in a versioned bucket, adds a delete marker.
+            do {
+                let deletion = try await objects.deleteObject(
+                    bucket: bucket, key: target.key, versionId: target.version, bypassGovernanceRetention: bypassGovernance)
+                guard !quiet else { continue }
+                xml.open("Deleted")
+                xml.element("Key", target.key)
+                xml.element("VersionId", ifPresent: target.version)
+                if deletion.isDeleteMarker {
+                    xml.element("DeleteMarker", "true")
+                    if target.version == nil { xml.element("DeleteMarkerVersionId", ifPresent: deletion.versionId) }
                 }
-            if let failure {
+                xml.close("Deleted")
+            } catch let error as ObjectStoreError {
+                if case .noSuchBucket = error { throw S3Error(error) }
+                let failure = S3Error(error)
                 xml.open("Error")
                 xml.element("Key", target.key)
                 xml.element("VersionId", ifPresent: target.version)
                 xml.element("Code", failure.code)
                 xml.element("Message", failure.message)
                 xml.close("Error")
-            } else if !quiet {
-                xml.open("Deleted")
-                xml.element("Key", target.key)
-                xml.element("VersionId", ifPresent: target.version)
-                xml.close("Deleted")
             }
         }
         return Self.xmlResponse(xml.finished(closing: "DeleteResult"))

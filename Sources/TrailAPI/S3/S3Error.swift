@@ -13,12 +13,18 @@ struct S3Error: Error, Sendable {
     var message: String
     /// Extra elements S3 adds for some codes (`BucketName`, `Key`, `ActualObjectSize`…), in order.
     var details: [(String, String)] = []
+    /// Headers S3 sends with some errors (`x-amz-delete-marker`, `Allow`…).
+    var headers = HTTPFields()
 
-    init(_ status: HTTPResponse.Status, _ code: String, _ message: String, details: [(String, String)] = []) {
+    init(
+        _ status: HTTPResponse.Status, _ code: String, _ message: String, details: [(String, String)] = [],
+        headers: HTTPFields = HTTPFields()
+    ) {
         self.status = status
         self.code = code
         self.message = message
         self.details = details
+        self.headers = headers
     }
 
     /// The error of an object store failure.
@@ -72,6 +78,24 @@ struct S3Error: Error, Sendable {
             details.append(("MinSizeAllowed", String(MultipartRules.minimumPartSize)))
             if let partNumber { details.append(("PartNumber", String(partNumber))) }
             self.init(status, error.s3Code, "Your proposed upload is smaller than the minimum allowed size", details: details)
+        case .noSuchVersion(_, let key, let versionId):
+            self.init(
+                status, error.s3Code, "The specified version does not exist.", details: [("Key", key), ("VersionId", versionId)])
+        case .invalidVersionId(let versionId):
+            self.init(
+                status, error.s3Code, "Invalid version id specified",
+                details: [("ArgumentName", "versionId"), ("ArgumentValue", versionId)])
+        case .deleteMarker(_, _, let versionId):
+            self.init(
+                status, error.s3Code, "The specified method is not allowed against this resource.",
+                details: [("Method", "GET"), ("ResourceType", "DeleteMarker")],
+                headers: [S3Header.deleteMarker: "true", S3Header.versionID: versionId, .allow: "DELETE"])
+        case .invalidBucketState(let message), .invalidArgument(let message):
+            self.init(status, error.s3Code, message)
+        case .objectLockNotEnabled(let bucket):
+            self.init(status, error.s3Code, "Bucket is missing Object Lock Configuration", details: [("BucketName", bucket)])
+        case .noSuchObjectLockConfiguration:
+            self.init(status, error.s3Code, "The specified object does not have a ObjectLock configuration")
         }
     }
 
@@ -84,10 +108,6 @@ struct S3Error: Error, Sendable {
             .badRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema.")
     }
 
-    static func notImplemented(_ what: String) -> S3Error {
-        S3Error(.notImplemented, "NotImplemented", "\(what) is not implemented by Trailkeeper's S3 subset.")
-    }
-
     static func invalidArgument(_ message: String, name: String? = nil, value: String? = nil) -> S3Error {
         var details: [(String, String)] = []
         if let name { details.append(("ArgumentName", name)) }
@@ -97,7 +117,7 @@ struct S3Error: Error, Sendable {
 
     /// The answer, for a request of `method` to `resource` (the path without the query).
     func response(method: HTTPRequest.Method, resource: String, requestID: String) -> Response {
-        var headers = HTTPFields()
+        var headers = self.headers
         headers[S3Header.requestID] = requestID
         guard method != .head else {
             return Response(status: status, headers: headers)
@@ -139,4 +159,12 @@ enum S3Header {
     static let tagging = HTTPField.Name("x-amz-tagging")!
     static let taggingCount = HTTPField.Name("x-amz-tagging-count")!
     static let objectOwnership = HTTPField.Name("x-amz-object-ownership")!
+    static let versionID = HTTPField.Name("x-amz-version-id")!
+    static let copySourceVersionID = HTTPField.Name("x-amz-copy-source-version-id")!
+    static let deleteMarker = HTTPField.Name("x-amz-delete-marker")!
+    static let bypassGovernance = HTTPField.Name("x-amz-bypass-governance-retention")!
+    static let objectLockEnabled = HTTPField.Name("x-amz-bucket-object-lock-enabled")!
+    static let objectLockMode = HTTPField.Name("x-amz-object-lock-mode")!
+    static let objectLockRetainUntil = HTTPField.Name("x-amz-object-lock-retain-until-date")!
+    static let objectLockLegalHold = HTTPField.Name("x-amz-object-lock-legal-hold")!
 }

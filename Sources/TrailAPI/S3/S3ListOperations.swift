@@ -20,13 +20,7 @@ extension S3Operations {
         case let other?: throw S3Error.invalidArgument("Invalid List Type specified in Request", name: "list-type", value: other)
         }
         let encode = try Self.urlEncoding(query)
-        var maxKeys = 1000
-        if let text = query["max-keys"] {
-            guard let value = Int(text), value >= 0 else {
-                throw S3Error.invalidArgument("Provided max-keys not an integer or within integer range", name: "max-keys", value: text)
-            }
-            maxKeys = min(value, 1000)
-        }
+        let maxKeys = try Self.maxKeys(query)
         let prefix = query["prefix"] ?? ""
         let delimiter = query["delimiter"].flatMap { $0.isEmpty ? nil : $0 }
         let continuationToken = isV2 ? query["continuation-token"] : nil
@@ -92,5 +86,14 @@ extension S3Operations {
         case let other?:
             throw S3Error.invalidArgument("Invalid Encoding Method specified in Request", name: "encoding-type", value: other)
         }
+    }
+
+    /// A listing's `max-keys` (1000 at most, and by default).
+    static func maxKeys(_ query: S3Query) throws -> Int {
+        guard let text = query["max-keys"] else { return 1000 }
+        guard let value = Int(text), value >= 0 else {
+            throw S3Error.invalidArgument("Provided max-keys not an integer or within integer range", name: "max-keys", value: text)
+        }
+        return min(value, 1000)
     }
 }

@@ -81,7 +81,6 @@ struct S3Middleware: RouterMiddleware {
         if let answer = try await operations.subresource(target, query: query, request: request, payload: payload) {
             return answer
         }
-        let unsupported = query.unsupportedSubresource
         switch target {
         case .service:
             guard request.method == .get else { throw S3Error.methodNotAllowed() }
@@ -91,30 +90,47 @@ struct S3Middleware: RouterMiddleware {
             case .get:
                 if query.contains("location") { return try await operations.bucketLocation(bucket) }
                 if query.contains("uploads") { return try await operations.listMultipartUploads(bucket, query: query) }
-                if let unsupported { throw S3Error.notImplemented(unsupported) }
+                if query.contains("versioning") { return try await operations.bucketVersioning(bucket) }
+                if query.contains("object-lock") { return try await operations.objectLockConfiguration(bucket) }
+                if query.contains("versions") { return try await operations.listObjectVersions(bucket, query: query) }
                 return try await operations.listObjects(bucket, query: query)
             case .head:
                 return try await operations.headBucket(bucket)
             case .put:
-                if let unsupported { throw S3Error.notImplemented(unsupported) }
+                if query.contains("versioning") || query.contains("object-lock") {
+                    _ = try S3Operations.checkIntegrity(request, payload: payload)
+                    if query.contains("versioning") { return try await operations.putBucketVersioning(bucket, body: payload.body) }
+                    return try await operations.putObjectLockConfiguration(bucket, body: payload.body)
+                }
                 return try await operations.createBucket(bucket, body: payload.body, headers: request.headers)
             case .delete:
-                if let unsupported { throw S3Error.notImplemented(unsupported) }
                 let response = try await operations.deleteBucket(bucket)
                 // A configuration does not outlive its bucket.
                 try? await operations.api.lifecycle?.removeConfiguration(for: bucket)
                 return response
             case .post:
                 if query.contains("delete") {
-                    return try await operations.deleteObjects(bucket, request: request, payload: payload)
+                    return try await operations.deleteObjects(
+                        bucket, request: request, payload: payload, bypassGovernance: bypassGovernance(request, context))
                 }
-                if let unsupported { throw S3Error.notImplemented(unsupported) }
                 throw S3Error.methodNotAllowed()
             default:
                 throw S3Error.methodNotAllowed()
             }
         case .object(let bucket, let key):
-            if let unsupported, request.method != .head { throw S3Error.notImplemented(unsupported) }
+            switch (request.method, query.contains("retention"), query.contains("legal-hold")) {
+            case (.get, true, _): return try await operations.objectRetention(bucket, key, query: query)
+            case (.put, true, _):
+                _ = try S3Operations.checkIntegrity(request, payload: payload)
+                return try await operations.putObjectRetention(
+                    bucket, key, query: query, body: payload.body, bypassGovernance: bypassGovernance(request, context))
+            case (.get, _, true): return try await operations.objectLegalHold(bucket, key, query: query)
+            case (.put, _, true):
+                _ = try S3Operations.checkIntegrity(request, payload: payload)
+                return try await operations.putObjectLegalHold(bucket, key, query: query, body: payload.body)
+            case (_, true, _), (_, _, true): throw S3Error.methodNotAllowed()
+            default: break
+            }
             let isUploadPart = query.contains("uploadId")
             switch request.method {
             case .get where isUploadPart:
@@ -137,10 +153,19 @@ struct S3Middleware: RouterMiddleware {
             case .delete where isUploadPart:
                 return try await operations.abortMultipartUpload(bucket, key, query: query)
             case .delete:
-                return try await operations.deleteObject(bucket, key)
+                return try await operations.deleteObject(
+                    bucket, key, query: query, bypassGovernance: bypassGovernance(request, context))
             default:
                 throw S3Error.methodNotAllowed()
             }
         }
+    }
+
+    /// Whether the request asks to bypass governance-mode retention
+    /// (`x-amz-bypass-governance-retention: true`) and its caller may
+    /// (``TrailAPIContext/Configuration/governanceBypassKeys``).
+    func bypassGovernance(_ request: Request, _ context: Context) -> Bool {
+        guard request.headers[S3Header.bypassGovernance]?.lowercased() == "true", let caller = context.caller else { return false }
+        return configuration.governanceBypassKeys?.contains(caller.accessKeyID) ?? true
     }
 }

@@ -8,13 +8,14 @@ import ObjectStorage
 
 extension S3Operations {
     /// `POST /bucket/key?uploads` (CreateMultipartUpload): `Content-Type`, `x-amz-meta-*`,
-    /// `x-amz-tagging` and `x-amz-storage-class` apply to the completed object; ACL headers as PutObject's.
+    /// `x-amz-tagging`, `x-amz-storage-class` and the Object Lock headers apply to the completed
+    /// object; ACL headers as PutObject's.
     func createMultipartUpload(_ bucket: String, _ key: String, request: Request) async throws -> Response {
         guard key.utf8.count <= 1024 else { throw S3Error(ObjectStoreError.invalidKey(key)) }
         try accessControl.checkHeaders(request.headers)
         let properties = ObjectProperties(
             contentType: request.headers[.contentType], metadata: try Self.userMetadata(request.headers),
-            tags: try Self.objectTags(request.headers))
+            tags: try Self.objectTags(request.headers), lock: try Self.lockOptions(request.headers))
         let upload = try await objects.createMultipartUpload(
             bucket: bucket, key: key, properties: properties, storageClass: try Self.storageClass(request))
         var xml = S3XML(root: "InitiateMultipartUploadResult")
@@ -72,7 +73,9 @@ extension S3Operations {
         var xml = S3XML(root: "CopyPartResult")
         xml.element("ETag", "\"\(part.etag)\"")
         xml.element("LastModified", S3Text.iso8601(part.lastModified))
-        return Self.xmlResponse(xml.finished(closing: "CopyPartResult"))
+        var response = Self.xmlResponse(xml.finished(closing: "CopyPartResult"))
+        if let versionId = info.versionId { response.headers[S3Header.copySourceVersionID] = versionId }
+        return response
     }
 
     /// `POST /bucket/key?uploadId=ID` (CompleteMultipartUpload) with
@@ -95,7 +98,9 @@ extension S3Operations {
         xml.element("Bucket", bucket)
         xml.element("Key", key)
         xml.element("ETag", "\"\(info.etag)\"")
-        return Self.xmlResponse(xml.finished(closing: "CompleteMultipartUploadResult"))
+        var response = Self.xmlResponse(xml.finished(closing: "CompleteMultipartUploadResult"))
+        if let versionId = info.versionId { response.headers[S3Header.versionID] = versionId }
+        return response
     }
 
     /// `DELETE /bucket/key?uploadId=ID` (AbortMultipartUpload): 204.

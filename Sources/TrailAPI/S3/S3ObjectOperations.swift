@@ -9,36 +9,51 @@ import ObjectStorage
 // MARK: - Objects
 
 extension S3Operations {
-    /// `GET` and `HEAD /bucket/key`: the object (or the part `Range` asks for: 206 with
-    /// `Content-Range`; 416 `InvalidRange` when unsatisfiable), with `ETag`, `Last-Modified`,
-    /// `Content-Type` and `x-amz-meta-*`; `If-Match`, `If-None-Match`, `If-Modified-Since` and
-    /// `If-Unmodified-Since` answered as S3 does; `response-*` query parameters override headers on GET.
+    /// `GET` and `HEAD /bucket/key[?versionId=…]`: the latest version or the one named (or the
+    /// part `Range` asks for: 206 with `Content-Range`; 416 `InvalidRange` when unsatisfiable),
+    /// with `ETag`, `Last-Modified`, `Content-Type`, `x-amz-meta-*`, `x-amz-version-id` and the
+    /// Object Lock headers; `If-Match`, `If-None-Match`, `If-Modified-Since` and
+    /// `If-Unmodified-Since` answered as S3 does; `response-*` query parameters override headers on
+    /// GET. A key whose latest version is a delete marker is `NoSuchKey` with `x-amz-delete-marker`.
     /// `?partNumber=N` serves part N of an object completed from parts (206, `x-amz-mp-parts-count`).
     func getObject(_ bucket: String, _ key: String, request: Request, query: S3Query) async throws -> Response {
-        try Self.requireCurrentVersion(query)
-        var range = Self.byteRange(request.headers[.range])
-        var partsCount: Int?
-        if let part = query["partNumber"] {
-            guard request.headers[.range] == nil else {
-                throw S3Error(.badRequest, "InvalidRequest", "Cannot specify both Range header and partNumber query parameter")
+        do {
+            var range = Self.byteRange(request.headers[.range])
+            var partsCount: Int?
+            if let part = query["partNumber"] {
+                guard request.headers[.range] == nil else {
+                    throw S3Error(.badRequest, "InvalidRequest", "Cannot specify both Range header and partNumber query parameter")
+                }
+                (range, partsCount) = try await partRange(bucket, key, part: part, versionId: query["versionId"])
             }
-            (range, partsCount) = try await partRange(bucket, key, part: part)
+            var response = try await getVersion(bucket, key, range: range, request: request, query: query)
+            if let partsCount, response.status.kind == .successful {
+                response.headers[S3Header.partsCount] = String(partsCount)
+            }
+            return response
+        } catch ObjectStoreError.noSuchKey(let b, let k) where query["versionId"] == nil {
+            var error = S3Error(ObjectStoreError.noSuchKey(bucket: b, key: k))
+            error.headers = try await deleteMarkerHeaders(bucket, key)
+            throw error
         }
-        var response = try await getObject(bucket, key, range: range, request: request, query: query)
-        if let partsCount, response.status.kind == .successful {
-            response.headers[S3Header.partsCount] = String(partsCount)
-        }
-        return response
+    }
+
+    /// `x-amz-delete-marker` and `x-amz-version-id` when the key's latest version is a delete marker.
+    func deleteMarkerHeaders(_ bucket: String, _ key: String) async throws -> HTTPFields {
+        guard try await objects.versioning(ofBucket: bucket) != .unversioned else { return HTTPFields() }
+        let listing = try await objects.listObjectVersions(ObjectVersionListRequest(bucket: bucket, prefix: key, maxKeys: 1))
+        guard let latest = listing.versions.first, latest.info.key == key, latest.isDeleteMarker else { return HTTPFields() }
+        return [S3Header.deleteMarker: "true", S3Header.versionID: latest.versionId]
     }
 
     /// The bytes of part `part` of an object completed from parts, and how many parts it has;
     /// part 1 of an object stored in one piece is all of it. 416 `InvalidPartNumber` for a part the
     /// object does not have, or whose place the store does not know (an S3 API that does not list
     /// part sizes).
-    func partRange(_ bucket: String, _ key: String, part: String) async throws -> (ObjectByteRange?, Int?) {
+    func partRange(_ bucket: String, _ key: String, part: String, versionId: String?) async throws -> (ObjectByteRange?, Int?) {
         let number = try Self.partNumber(part)
         let invalid = S3Error(.rangeNotSatisfiable, "InvalidPartNumber", "The requested partnumber is not satisfiable")
-        let attributes = try await objects.objectAttributes(bucket: bucket, key: key)
+        let attributes = try await objects.objectAttributes(bucket: bucket, key: key, versionId: versionId)
         guard let count = attributes.partCount else {
             guard number == 1 else { throw invalid }
             return (nil, nil)
@@ -48,15 +63,16 @@ extension S3Operations {
         return (.closed(first: first, last: first + attributes.partSizes[number - 1] - 1), count)
     }
 
-    func getObject(
+    func getVersion(
         _ bucket: String, _ key: String, range: ObjectByteRange?, request: Request, query: S3Query
     ) async throws -> Response {
         let isHead = request.method == .head
+        let versionId = query["versionId"]
         let hasConditions = [HTTPField.Name.ifMatch, .ifNoneMatch, .ifModifiedSince, .ifUnmodifiedSince].contains {
             request.headers[$0] != nil
         }
         if isHead || hasConditions {
-            let info = try await objects.headObject(bucket: bucket, key: key)
+            let info = try await objects.headObject(bucket: bucket, key: key, versionId: versionId)
             if let notModified = try Self.checkPreconditions(info, request: request) { return notModified }
             if isHead {
                 var headers = Self.headers(info, query: nil)
@@ -72,9 +88,9 @@ extension S3Operations {
         }
         let stored: StoredObject
         do {
-            stored = try await objects.getObject(bucket: bucket, key: key, range: range)
+            stored = try await objects.getObject(bucket: bucket, key: key, versionId: versionId, range: range)
         } catch ObjectStoreError.invalidRange {
-            let size = try? await objects.headObject(bucket: bucket, key: key).size
+            let size = try? await objects.headObject(bucket: bucket, key: key, versionId: versionId).size
             throw Self.invalidRange(request, size: size)
         }
         var headers = Self.headers(stored.info, query: query)
@@ -87,12 +103,14 @@ extension S3Operations {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: stored.body)))
     }
 
-    /// `PUT /bucket/key`: stores the body with `Content-Type`, `x-amz-meta-*` (names lowercased) and the
-    /// tags of `x-amz-tagging`, in the `x-amz-storage-class` (the store puts it, then transitions it
-    /// there); checks `Content-MD5` and any `x-amz-checksum-*` (header or aws-chunked trailer) first,
-    /// and that an ACL header, if any, grants only the owner (``S3AccessControl``).
+    /// `PUT /bucket/key`: stores the body with `Content-Type`, `x-amz-meta-*` (names lowercased), the
+    /// tags of `x-amz-tagging` and the Object Lock headers, in the `x-amz-storage-class` (the store
+    /// puts it, then transitions it there); checks `Content-MD5` and any `x-amz-checksum-*` (header
+    /// or aws-chunked trailer) first, and that an ACL header, if any, grants only the owner
+    /// (``S3AccessControl``). Answers the new version's `x-amz-version-id` when the bucket has one.
     func putObject(_ bucket: String, _ key: String, request: Request, payload: S3Payload) async throws -> Response {
         guard key.utf8.count <= 1024 else { throw S3Error(ObjectStoreError.invalidKey(key)) }
+        let lock = try Self.lockOptions(request.headers)
         let metadata = try Self.userMetadata(request.headers)
         let storageClass = try Self.storageClass(request)
         let echoed = try Self.checkIntegrity(request, payload: payload)
@@ -115,12 +133,15 @@ extension S3Operations {
         }
         var info = try await objects.putObject(
             bucket: bucket, key: key, body: payload.body, contentType: request.headers[.contentType], metadata: metadata,
-            tags: tags)
+            tags: tags, lock: lock)
         if storageClass != .standard {
+            let version = info.versionId
             info = try await objects.transitionObject(bucket: bucket, key: key, to: storageClass, ifMatch: info.etag)
+            info.versionId = version
         }
         var headers = echoed
         headers[.eTag] = "\"\(info.etag)\""
+        if let versionId = info.versionId { headers[S3Header.versionID] = versionId }
         return Response(status: .ok, headers: headers)
     }
 
@@ -161,10 +182,15 @@ extension S3Operations {
         return storageClass
     }
 
-    /// `DELETE /bucket/key`: 204, whether or not there was such an object.
-    func deleteObject(_ bucket: String, _ key: String) async throws -> Response {
-        try await objects.deleteObject(bucket: bucket, key: key)
-        return Response(status: .noContent)
+    /// `DELETE /bucket/key[?versionId=…]`: 204, whether or not there was such an object or version;
+    /// `x-amz-version-id` and `x-amz-delete-marker` say what was made or removed. A version under
+    /// Object Lock is `AccessDenied` (governance mode only yields to `bypassGovernance`).
+    func deleteObject(_ bucket: String, _ key: String, query: S3Query, bypassGovernance: Bool) async throws -> Response {
+        let deletion = try await objects.deleteObject(
+            bucket: bucket, key: key, versionId: query["versionId"], bypassGovernanceRetention: bypassGovernance)
+        var headers = Self.versionHeader(deletion.versionId)
+        if deletion.isDeleteMarker { headers[S3Header.deleteMarker] = "true" }
+        return Response(status: .noContent, headers: headers)
     }
 
     // MARK: helpers
@@ -178,6 +204,7 @@ extension S3Operations {
         headers[.acceptRanges] = "bytes"
         if info.storageClass != "STANDARD" { headers[S3Header.storageClass] = info.storageClass }
         if info.tagCount > 0 { headers[S3Header.taggingCount] = String(info.tagCount) }
+        for field in versionHeaders(info) { headers.append(field) }
         for (name, value) in info.metadata.sorted(by: { $0.key < $1.key }) {
             if let field = HTTPField.Name("x-amz-meta-" + name) { headers[field] = value }
         }

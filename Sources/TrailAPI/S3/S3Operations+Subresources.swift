@@ -37,7 +37,11 @@ extension S3Operations {
             default: throw S3Error.methodNotAllowed()
             }
         }
-        if query.contains("lifecycle"), key == nil, let store = api.lifecycle {
+        if query.contains("lifecycle"), key == nil {
+            guard let store = api.lifecycle else {
+                throw S3Error(
+                    .badRequest, "InvalidRequest", "This server keeps no lifecycle configurations (it runs without a data directory).")
+            }
             switch method {
             case .put: return try await putBucketLifecycle(bucket, request: request, payload: payload, store: store)
             case .get: return try await getBucketLifecycle(bucket, store: store)

@@ -55,16 +55,6 @@ struct S3Query {
 
     func contains(_ name: String) -> Bool { values[name] != nil }
 
-    /// Subresources and operations of S3 this subset does not implement, by query name.
-    static let unsupported: [String: String] = [
-        "versioning": "Versioning", "versions": "Object versions", "lifecycle": "Lifecycle configuration",
-        "object-lock": "Object Lock", "retention": "Object Lock retention", "legal-hold": "Object Lock legal holds",
-    ]
-
-    /// The first unsupported subresource the query names, as words for an error message.
-    var unsupportedSubresource: String? {
-        values.keys.sorted().lazy.compactMap { Self.unsupported[$0] }.first
-    }
 }
 
 extension Request {
