@@ -201,6 +201,11 @@ extension ObjectStore {
         try await deleteObject(bucket: bucket, key: key, versionId: nil, bypassGovernanceRetention: false)
     }
 
+    /// The attributes of the object's latest version.
+    public func objectAttributes(bucket: String, key: String) async throws -> ObjectAttributes {
+        try await objectAttributes(bucket: bucket, key: key, versionId: nil)
+    }
+
     /// One ``deleteObject(bucket:key:)`` per key; a missing bucket fails the whole request.
     public func deleteObjects(bucket: String, keys: [String]) async throws -> [String: ObjectStoreError] {
         guard try await self.bucket(bucket) != nil else { throw ObjectStoreError.noSuchBucket(bucket) }

@@ -45,7 +45,8 @@ import Testing
                     key: "AWSLogs/123/CloudTrail/us-east-1/2024/05/01/a&b.json.gz",
                     size: 12345,
                     eTag: "\"9b2cf535f27731c974343645a3985328\"",
-                    lastModified: Date(timeIntervalSince1970: 1_714_568_535.25)
+                    lastModified: Date(timeIntervalSince1970: 1_714_568_535.25),
+                    storageClass: "STANDARD"
                 ),
                 .init(
                     key: "AWSLogs/123/x y.json",

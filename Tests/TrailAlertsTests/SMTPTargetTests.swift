@@ -19,7 +19,7 @@ import TrailStore
             let target = try AlertTargets.make(
                 "smtp://127.0.0.1:\(receiver.port)?from=trail@example.com&to=sec@example.com,ops@example.com"
                     + "&user=mailer&password=s%20cret&starttls=auto",
-                configuration: Fixtures.configuration(http)
+                configuration: Fixtures.configuration(http, delivery: Fixtures.patientDelivery)
             )
             #expect(!target.description.contains("cret"))
             try await target.send(Self.alert())
@@ -62,7 +62,7 @@ import TrailStore
             let target = try AlertTargets.make(
                 "smtp://localhost:\(receiver.port)?from=trail@example.com&to=sec@example.com&user=u&password=p"
                     + "&starttls=require&ca_file=\(certificate.certificatePath)",
-                configuration: Fixtures.configuration(http)
+                configuration: Fixtures.configuration(http, delivery: Fixtures.patientDelivery)
             )
             try await target.send(Self.alert())
         }
@@ -84,7 +84,7 @@ import TrailStore
             let target = try AlertTargets.make(
                 "smtps://mailer:pw@localhost:\(receiver.port)?from=trail@example.com&to=sec@example.com"
                     + "&ca_file=\(certificate.certificatePath)",
-                configuration: Fixtures.configuration(http)
+                configuration: Fixtures.configuration(http, delivery: Fixtures.patientDelivery)
             )
             try await target.send(Self.alert())
         }

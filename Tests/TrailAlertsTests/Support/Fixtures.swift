@@ -15,6 +15,13 @@ enum Fixtures {
         attemptTimeout: .seconds(3), sendDeadline: .seconds(10)
     )
 
+    /// For tests that count deliveries to a working receiver: an attempt slowed down by a loaded
+    /// machine must not time out and be sent again.
+    static let patientDelivery = AlertDelivery(
+        maximumAttempts: 3, baseDelay: .milliseconds(10), maximumDelay: .milliseconds(40),
+        attemptTimeout: .seconds(60), sendDeadline: .seconds(120)
+    )
+
     /// For targets that refuse connections: AsyncHTTPClient keeps retrying a refused connection
     /// until the request's deadline, so a short attempt timeout keeps these tests quick.
     static let refusedDelivery = AlertDelivery(
