@@ -164,6 +164,9 @@ struct LifecycleOptions: ParsableArguments {
             switch action.action {
             case .transition: line += "transition \(action.fromStorageClass) -> \(action.toStorageClass ?? "")"
             case .expire: line += "expire (\(action.fromStorageClass))"
+            case .expireNoncurrent: line += "expire noncurrent version \(action.versionId ?? "")"
+            case .removeDeleteMarker: line += "remove expired delete marker \(action.versionId ?? "")"
+            case .abortUpload: line += "abort upload \(action.uploadID ?? "")"
             }
             line += "  rule \(action.rule)"
             if action.outcome != .planned && action.outcome != .done {

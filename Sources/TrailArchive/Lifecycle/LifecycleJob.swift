@@ -115,6 +115,8 @@ public struct LifecycleJob: Sendable {
                 after = page.isTruncated ? page.lastReturned : nil
             } while after != nil
         }
+        if planner.actsOnVersions { try await runVersions(target, planner: planner, now: now, report: &report, progress: progress) }
+        if planner.abortsUploads { try await runUploads(target, planner: planner, now: now, report: &report, progress: progress) }
     }
 
     /// The action due for a listed object, if any.
@@ -212,7 +214,11 @@ public struct LifecycleJob: Sendable {
         let retry = ArchiveRetry(maxAttempts: options.maxAttempts, baseDelay: options.retryBaseDelay)
         do {
             try await retry.run(key: key, logger: logger) { _ in
-                if let target = item.target {
+                if let uploadID = action.uploadID {
+                    try await store.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
+                } else if let versionId = action.versionId {
+                    _ = try await store.deleteObject(bucket: bucket, key: key, versionId: versionId, bypassGovernanceRetention: false)
+                } else if let target = item.target {
                     _ = try await store.transitionObject(bucket: bucket, key: key, to: target, ifMatch: etag.isEmpty ? nil : etag)
                 } else {
                     let current = try await store.headObject(bucket: bucket, key: key)
@@ -222,6 +228,8 @@ public struct LifecycleJob: Sendable {
             }
             action.outcome = .done
         } catch let error where ArchiveRetry.isVanished(error) {
+            action.outcome = .vanished
+        } catch ObjectStoreError.noSuchVersion, ObjectStoreError.noSuchUpload {
             action.outcome = .vanished
         } catch ObjectStoreError.accessDenied(let message) {
             action.outcome = .skippedLocked

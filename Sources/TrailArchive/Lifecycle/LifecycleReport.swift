@@ -6,6 +6,12 @@ public struct LifecycleReport: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable {
         case transition
         case expire
+        /// A noncurrent version (or noncurrent delete marker) removed.
+        case expireNoncurrent = "expire-noncurrent"
+        /// A delete marker that was all that was left of its key, removed.
+        case removeDeleteMarker = "remove-delete-marker"
+        /// An incomplete multipart upload aborted.
+        case abortUpload = "abort-upload"
     }
 
     /// What became of an action.
@@ -41,6 +47,10 @@ public struct LifecycleReport: Sendable, Hashable, Codable {
         public var outcome: Outcome
         /// Why it was skipped or failed.
         public var reason: String?
+        /// The version acted on (noncurrent versions and delete markers).
+        public var versionId: String? = nil
+        /// The upload aborted.
+        public var uploadID: String? = nil
     }
 
     /// Objects listed under the rules' prefixes.
@@ -49,6 +59,12 @@ public struct LifecycleReport: Sendable, Hashable, Codable {
     public var transitioned = 0
     /// Objects deleted (or to be deleted).
     public var expired = 0
+    /// Noncurrent versions and noncurrent delete markers removed (or to be removed).
+    public var noncurrentExpired = 0
+    /// Expired object delete markers removed (or to be removed).
+    public var deleteMarkersRemoved = 0
+    /// Incomplete multipart uploads aborted (or to be aborted).
+    public var uploadsAborted = 0
     /// Objects whose action was not carried out: under retention lock, changed or deleted since
     /// the listing, or archived on S3 without a restore.
     public var skipped = 0
@@ -79,11 +95,14 @@ public struct LifecycleReport: Sendable, Hashable, Codable {
         let name = action.bucket + "/" + action.key
         switch action.outcome {
         case .planned, .done:
-            if action.action == .expire {
-                expired += 1
-            } else {
+            switch action.action {
+            case .expire: expired += 1
+            case .transition:
                 transitioned += 1
                 transitionedTo[action.toStorageClass ?? "", default: 0] += 1
+            case .expireNoncurrent: noncurrentExpired += 1
+            case .removeDeleteMarker: deleteMarkersRemoved += 1
+            case .abortUpload: uploadsAborted += 1
             }
             bytes += action.size
         case .failed:
@@ -100,7 +119,11 @@ public struct LifecycleReport: Sendable, Hashable, Codable {
         let verb = dryRun ? "plan: would transition" : "transitioned"
         let classes = transitionedTo.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         return "\(seen) seen, \(verb) \(transitioned)" + (classes.isEmpty ? "" : " (\(classes))")
-            + ", \(dryRun ? "would expire" : "expired") \(expired), \(skipped) skipped (\(skippedLocked.count) locked), "
+            + ", \(dryRun ? "would expire" : "expired") \(expired)"
+            + (noncurrentExpired + deleteMarkersRemoved + uploadsAborted == 0
+                ? ""
+                : ", \(noncurrentExpired) noncurrent versions, \(deleteMarkersRemoved) delete markers, \(uploadsAborted) uploads")
+            + ", \(skipped) skipped (\(skippedLocked.count) locked), "
             + "\(failed.count) failed, \(bytes) bytes, \(heldBackBySize) held back by the 128 KiB transition minimum in "
             + String(format: "%.2f s", durationSeconds)
     }
