@@ -41,7 +41,10 @@ def test_encrypted_recompressed_backup_restores(s3, key_file, tmp_path):
     code, report, err = backup(BIN, args, env)
     assert code == 0, err
     assert report["copied"] == 12 and report["failed"] == {}
-    stored = listing(s3, dst, "vault/")
+    listed = listing(s3, dst, "vault/")
+    # The manifest of transformed copies sits beside them, under .trailkeeper/.
+    assert ".trailkeeper/backup-manifest.json.gz" in listed
+    stored = [k for k in listed if not k.startswith(".trailkeeper/")]
     assert stored == sorted(k[len("AWSLogs/"):] for k in objects)
     sample = s3.get_object(Bucket=dst, Key="vault/" + stored[0])
     body = sample["Body"].read()
