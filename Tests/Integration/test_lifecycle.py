@@ -341,3 +341,45 @@ def test_plan_and_run_on_an_s3_bucket_of_moto(tmp_path):
     outcomes = {a["key"]: a["outcome"] for a in archived["actions"]}
     assert outcomes[keys[100]] == "skipped-archived" and outcomes["AWSLogs/archived.json.gz"] == "skipped-archived"
     assert outcomes[keys[10]] == "done" and archived["failed"] == {}
+
+
+def test_noncurrent_versions_delete_markers_and_uploads_expire(server):
+    """A versioned bucket's rules set through boto3: NoncurrentVersionExpiration (with
+    NewerNoncurrentVersions), ExpiredObjectDeleteMarker and AbortIncompleteMultipartUpload, planned and
+    carried out by `trailkeeper lifecycle` at a later --now."""
+    s3 = s3client(server)
+    bucket = "versioned-logs"
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    written = [s3.put_object(Bucket=bucket, Key="AWSLogs/k.json", Body=body)["VersionId"]
+               for body in (b"one", b"two", b"three")]
+    s3.delete_object(Bucket=bucket, Key="AWSLogs/orphan.json")  # a delete marker with nothing under it
+    s3.put_object(Bucket=bucket, Key="other/k.json", Body=b"x")
+    s3.put_object(Bucket=bucket, Key="other/k.json", Body=b"y")
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="AWSLogs/big.gz")["UploadId"]
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [{
+        "ID": "versions", "Filter": {"Prefix": "AWSLogs/"}, "Status": "Enabled",
+        "NoncurrentVersionExpiration": {"NoncurrentDays": 30, "NewerNoncurrentVersions": 1},
+        "Expiration": {"ExpiredObjectDeleteMarker": True},
+        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}]})
+    data = server.data_dir
+    later = (datetime.now(timezone.utc) + timedelta(days=40)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    plan = json.loads(trailkeeper("plan", "--data-dir", data, "--bucket", bucket, "--now", later, "--json").stdout)
+    actions = {(a["key"], a["action"]): a for a in plan["actions"]}
+    # The oldest of k's two noncurrent versions goes; NewerNoncurrentVersions keeps the other.
+    assert actions[("AWSLogs/k.json", "expire-noncurrent")]["versionId"] == written[0]
+    assert actions[("AWSLogs/orphan.json", "remove-delete-marker")]["outcome"] == "planned"
+    assert actions[("AWSLogs/big.gz", "abort-upload")]["uploadID"] == upload
+    assert len(plan["actions"]) == 3 and plan["noncurrentExpired"] == 1
+    assert len(s3.list_object_versions(Bucket=bucket, Prefix="AWSLogs/k.json")["Versions"]) == 3
+
+    done = json.loads(trailkeeper("run", "--data-dir", data, "--bucket", bucket, "--now", later, "--json").stdout)
+    assert (done["noncurrentExpired"], done["deleteMarkersRemoved"], done["uploadsAborted"]) == (1, 1, 1)
+    listed = s3.list_object_versions(Bucket=bucket)
+    kept = [(v["Key"], v["VersionId"]) for v in listed.get("Versions", [])]
+    assert ("AWSLogs/k.json", written[0]) not in kept
+    assert ("AWSLogs/k.json", written[1]) in kept and ("AWSLogs/k.json", written[2]) in kept
+    assert [m["Key"] for m in listed.get("DeleteMarkers", [])] == []
+    assert sum(1 for key, _ in kept if key == "other/k.json") == 2
+    assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
