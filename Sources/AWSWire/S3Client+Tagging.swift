@@ -5,18 +5,22 @@ import NIOHTTP1
 // Object and bucket tagging, and the bucket's default encryption.
 extension S3Client {
     /// The object's tags (`GetObjectTagging`); empty when it has none.
-    public func objectTagging(bucket: String, key: String) async throws -> [String: String] {
-        try Self.tagSet(try await send(.GET, path(bucket, key), query: [("tagging", "")]).body)
+    public func objectTagging(bucket: String, key: String, versionId: String? = nil) async throws -> [String: String] {
+        try Self.tagSet(try await send(.GET, path(bucket, key), query: Self.taggingQuery(versionId)).body)
     }
 
-    /// Replaces the object's tags (`PutObjectTagging`).
-    public func putObjectTagging(bucket: String, key: String, tags: [String: String]) async throws {
-        try await sendTagging(.PUT, path(bucket, key), tags: tags)
+    /// Replaces the object's tags (`PutObjectTagging`), of version `versionId` when given.
+    public func putObjectTagging(bucket: String, key: String, versionId: String? = nil, tags: [String: String]) async throws {
+        try await sendTagging(.PUT, path(bucket, key), query: Self.taggingQuery(versionId), tags: tags)
     }
 
-    /// Removes the object's tags (`DeleteObjectTagging`).
-    public func deleteObjectTagging(bucket: String, key: String) async throws {
-        _ = try await send(.DELETE, path(bucket, key), query: [("tagging", "")])
+    /// Removes the object's tags (`DeleteObjectTagging`), of version `versionId` when given.
+    public func deleteObjectTagging(bucket: String, key: String, versionId: String? = nil) async throws {
+        _ = try await send(.DELETE, path(bucket, key), query: Self.taggingQuery(versionId))
+    }
+
+    static func taggingQuery(_ versionId: String?) -> [(String, String)] {
+        [("tagging", "")] + (versionId.map { [("versionId", $0)] } ?? [])
     }
 
     /// The bucket's tags (`GetBucketTagging`); empty when it has none (S3's `NoSuchTagSet`).
@@ -70,7 +74,9 @@ extension S3Client {
 
     // MARK: plumbing
 
-    func sendTagging(_ method: HTTPMethod, _ path: String, tags: [String: String]) async throws {
+    func sendTagging(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [("tagging", "")], tags: [String: String]
+    ) async throws {
         var xml = "<Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TagSet>"
         for (key, value) in tags.sorted(by: { $0.key < $1.key }) {
             xml += "<Tag><Key>\(Self.xmlEscaped(key))</Key><Value>\(Self.xmlEscaped(value))</Value></Tag>"
@@ -79,7 +85,7 @@ extension S3Client {
         let body = Data(xml.utf8)
         let md5 = Data(Insecure.MD5.hash(data: body)).base64EncodedString()
         _ = try await send(
-            method, path, query: [("tagging", "")], headers: [("Content-Type", "application/xml"), ("Content-MD5", md5)],
+            method, path, query: query, headers: [("Content-Type", "application/xml"), ("Content-MD5", md5)],
             body: body)
     }
 

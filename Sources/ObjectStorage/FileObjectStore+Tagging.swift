@@ -3,8 +3,13 @@ import Foundation
 // Tags: an object's live in its sidecar entry (`tag.<key>=<value>`, with the data file they were set
 // for); a bucket's in `buckets/<bucket>.json` under `"tags"`.
 extension FileObjectStore {
-    public func objectTags(bucket: String, key: String) async throws -> [String: String] {
+    public func objectTags(bucket: String, key: String, versionId: String?) async throws -> [String: String] {
         try await perform { [self] in
+            if let versionId {
+                try requireBucket(bucket)
+                try requireStorable(key)
+                return try version(versionId, bucket: bucket, key: key).entry.tags
+            }
             let stamp = try currentStamp(bucket, key)
             let sidecar = readSidecar(bucket, key)
             return (sidecar?.entry(matching: stamp) ?? sidecar?.entries.first)?.tags ?? [:]
@@ -13,9 +18,25 @@ extension FileObjectStore {
 
     /// Rewrites the sidecar entry of the current data file with `tags`; a data file changed on disk
     /// gets an entry of its own (its MD5, the newest entry's content type and metadata).
-    public func setObjectTags(bucket: String, key: String, tags: [String: String]) async throws {
+    public func setObjectTags(bucket: String, key: String, versionId: String?, tags: [String: String]) async throws {
         try await perform { [self] in
             try locks.withLock(bucket, key) {
+                if let versionId {
+                    // A version's line is found by its ID (or, for the null version, its stamp).
+                    try requireBucket(bucket)
+                    try requireStorable(key)
+                    let target = try version(versionId, bucket: bucket, key: key)
+                    var sidecar = readSidecar(bucket, key) ?? ObjectSidecar(entries: [])
+                    let matching = sidecar.entries.indices.filter { index in
+                        let entry = sidecar.entries[index]
+                        return target.entry.id.map { entry.id == $0 } ?? (entry.stamp == target.entry.stamp)
+                    }
+                    if !matching.isEmpty && !target.isUndescribed {
+                        for index in matching { sidecar.entries[index].tags = tags }
+                        try writeSidecar(sidecar, bucket: bucket, key: key)
+                        return
+                    }
+                }
                 let stamp = try currentStamp(bucket, key)
                 var sidecar = readSidecar(bucket, key) ?? ObjectSidecar(entries: [])
                 if let index = sidecar.entries.firstIndex(where: { $0.stamp == stamp }) {

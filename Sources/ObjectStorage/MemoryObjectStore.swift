@@ -232,14 +232,15 @@ public actor MemoryObjectStore: ObjectStore {
 
     // MARK: tags and encryption
 
-    public func objectTags(bucket: String, key: String) async throws -> [String: String] {
-        try find(bucket: bucket, key: key, versionId: nil).0.tags
+    public func objectTags(bucket: String, key: String, versionId: String?) async throws -> [String: String] {
+        try find(bucket: bucket, key: key, versionId: versionId).0.tags
     }
 
-    public func setObjectTags(bucket: String, key: String, tags: [String: String]) async throws {
-        _ = try find(bucket: bucket, key: key, versionId: nil)
-        buckets[bucket]!.objects[key]![0].tags = tags
-        buckets[bucket]!.objects[key]![0].info.tagCount = tags.count
+    public func setObjectTags(bucket: String, key: String, versionId: String?, tags: [String: String]) async throws {
+        let (version, _) = try find(bucket: bucket, key: key, versionId: versionId)
+        let index = buckets[bucket]!.objects[key]!.firstIndex { $0.id == version.id }!
+        buckets[bucket]!.objects[key]![index].tags = tags
+        buckets[bucket]!.objects[key]![index].info.tagCount = tags.count
     }
 
     public func bucketTags(_ bucket: String) async throws -> [String: String] {

@@ -81,10 +81,12 @@ public protocol ObjectStore: Sendable {
     @discardableResult
     func setLegalHold(_ on: Bool, bucket: String, key: String, versionId: String?) async throws -> String?
 
-    /// The latest version's tags (empty when it has none). Throws ``ObjectStoreError/noSuchKey(bucket:key:)``.
-    func objectTags(bucket: String, key: String) async throws -> [String: String]
-    /// Replaces the latest version's tags (empty removes them), leaving its bytes and metadata alone.
-    func setObjectTags(bucket: String, key: String, tags: [String: String]) async throws
+    /// The tags of the latest version (or of version `versionId`); empty when it has none.
+    /// Throws ``ObjectStoreError/noSuchKey(bucket:key:)``.
+    func objectTags(bucket: String, key: String, versionId: String?) async throws -> [String: String]
+    /// Replaces the tags of the latest version (or of version `versionId`; empty removes them),
+    /// leaving its bytes and metadata alone.
+    func setObjectTags(bucket: String, key: String, versionId: String?, tags: [String: String]) async throws
     /// The bucket's tags; empty when it has none (S3's `NoSuchTagSet`).
     func bucketTags(_ bucket: String) async throws -> [String: String]
     /// Replaces the bucket's tags (empty removes them).
@@ -199,6 +201,16 @@ extension ObjectStore {
     @discardableResult
     public func deleteObject(bucket: String, key: String) async throws -> ObjectDeletion {
         try await deleteObject(bucket: bucket, key: key, versionId: nil, bypassGovernanceRetention: false)
+    }
+
+    /// The latest version's tags.
+    public func objectTags(bucket: String, key: String) async throws -> [String: String] {
+        try await objectTags(bucket: bucket, key: key, versionId: nil)
+    }
+
+    /// Replaces the latest version's tags.
+    public func setObjectTags(bucket: String, key: String, tags: [String: String]) async throws {
+        try await setObjectTags(bucket: bucket, key: key, versionId: nil, tags: tags)
     }
 
     /// The attributes of the object's latest version.

@@ -2,18 +2,22 @@ import AWSWire
 
 // Tags and default encryption pass through to S3's own tagging and encryption APIs.
 extension S3ObjectStore {
-    public func objectTags(bucket: String, key: String) async throws -> [String: String] {
-        try await translating(bucket: bucket, key: key) { try await client.objectTagging(bucket: bucket, key: key) }
+    public func objectTags(bucket: String, key: String, versionId: String?) async throws -> [String: String] {
+        try await translating(bucket: bucket, key: key, versionId: versionId) {
+            try await client.objectTagging(bucket: bucket, key: key, versionId: versionId)
+        }
     }
 
-    public func setObjectTags(bucket: String, key: String, tags: [String: String]) async throws {
-        try await translating(bucket: bucket, key: key) {
+    public func setObjectTags(bucket: String, key: String, versionId: String?, tags: [String: String]) async throws {
+        if tags.isEmpty {
+            // S3 answers a delete on a missing key with 204: ask for the object first.
+            _ = try await headObject(bucket: bucket, key: key, versionId: versionId)
+        }
+        try await translating(bucket: bucket, key: key, versionId: versionId) {
             if tags.isEmpty {
-                // S3 answers a delete on a missing key with 204: ask for the object first.
-                _ = try await client.headObject(bucket: bucket, key: key)
-                try await client.deleteObjectTagging(bucket: bucket, key: key)
+                try await client.deleteObjectTagging(bucket: bucket, key: key, versionId: versionId)
             } else {
-                try await client.putObjectTagging(bucket: bucket, key: key, tags: tags)
+                try await client.putObjectTagging(bucket: bucket, key: key, versionId: versionId, tags: tags)
             }
         }
     }

@@ -55,11 +55,11 @@ extension ForwardingObjectStore {
     public func setLegalHold(_ on: Bool, bucket: String, key: String, versionId: String?) async throws -> String? {
         try await inner.setLegalHold(on, bucket: bucket, key: key, versionId: versionId)
     }
-    public func objectTags(bucket: String, key: String) async throws -> [String: String] {
-        try await inner.objectTags(bucket: bucket, key: key)
+    public func objectTags(bucket: String, key: String, versionId: String?) async throws -> [String: String] {
+        try await inner.objectTags(bucket: bucket, key: key, versionId: versionId)
     }
-    public func setObjectTags(bucket: String, key: String, tags: [String: String]) async throws {
-        try await inner.setObjectTags(bucket: bucket, key: key, tags: tags)
+    public func setObjectTags(bucket: String, key: String, versionId: String?, tags: [String: String]) async throws {
+        try await inner.setObjectTags(bucket: bucket, key: key, versionId: versionId, tags: tags)
     }
     public func bucketTags(_ bucket: String) async throws -> [String: String] { try await inner.bucketTags(bucket) }
     public func setBucketTags(_ bucket: String, tags: [String: String]) async throws {

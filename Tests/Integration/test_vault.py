@@ -85,6 +85,48 @@ def test_versioning_keeps_what_overwrites_and_deletes_replace(server, tmp_path):
     assert len(paged["Versions"]) == 7
 
 
+def test_versions_are_addressed_by_tagging_acls_copies_attributes_and_batch_deletes(server, tmp_path):
+    """Every subresource takes a versionId: tags of an older version, its ACL and attributes, a copy
+    of it, and DeleteObjects removing one version and making a delete marker."""
+    s3api(server, "create-bucket", "--bucket", "tagged")
+    server.aws("s3api", "put-bucket-versioning", "--bucket", "tagged", "--versioning-configuration", "Status=Enabled")
+    v1 = s3api(server, "put-object", "--bucket", "tagged", "--key", "k", "--body", write(tmp_path, "a", b"old"))["VersionId"]
+    v2 = s3api(server, "put-object", "--bucket", "tagged", "--key", "k", "--body", write(tmp_path, "b", b"new"),
+               "--tagging", "state=current")["VersionId"]
+    tagged = s3api(server, "put-object-tagging", "--bucket", "tagged", "--key", "k", "--version-id", v1,
+                   "--tagging", "TagSet=[{Key=state,Value=evidence}]")
+    assert tagged["VersionId"] == v1
+    old = s3api(server, "get-object-tagging", "--bucket", "tagged", "--key", "k", "--version-id", v1)
+    assert old["TagSet"] == [{"Key": "state", "Value": "evidence"}] and old["VersionId"] == v1
+    latest = s3api(server, "get-object-tagging", "--bucket", "tagged", "--key", "k")
+    assert latest["TagSet"] == [{"Key": "state", "Value": "current"}] and latest["VersionId"] == v2
+    server.aws("s3api", "delete-object-tagging", "--bucket", "tagged", "--key", "k", "--version-id", v1)
+    assert s3api(server, "get-object-tagging", "--bucket", "tagged", "--key", "k", "--version-id", v1)["TagSet"] == []
+    assert s3api(server, "get-object-tagging", "--bucket", "tagged", "--key", "k")["TagSet"] != []
+    assert "NoSuchVersion" in refused(server, "get-object-tagging", "--bucket", "tagged", "--key", "k",
+                                      "--version-id", "0" * 32)
+    acl = s3api(server, "get-object-acl", "--bucket", "tagged", "--key", "k", "--version-id", v1)
+    assert acl["Grants"][0]["Permission"] == "FULL_CONTROL"
+    attributes = s3api(server, "get-object-attributes", "--bucket", "tagged", "--key", "k", "--version-id", v1,
+                       "--object-attributes", "ObjectSize", "ETag")
+    assert attributes["ObjectSize"] == 3 and attributes["VersionId"] == v1
+
+    copied = s3api(server, "copy-object", "--bucket", "tagged", "--key", "restored", "--copy-source", f"tagged/k?versionId={v1}")
+    assert copied["CopySourceVersionId"] == v1 and copied["VersionId"]
+    out = str(tmp_path / "restored")
+    s3api(server, "get-object", "--bucket", "tagged", "--key", "restored", out)
+    assert open(out, "rb").read() == b"old"
+
+    deleted = s3api(server, "delete-objects", "--bucket", "tagged", "--delete",
+                    json.dumps({"Objects": [{"Key": "k", "VersionId": v1}, {"Key": "restored"}]}))
+    by_key = {d["Key"]: d for d in deleted["Deleted"]}
+    assert by_key["k"]["VersionId"] == v1 and not by_key["k"].get("DeleteMarker")
+    assert by_key["restored"]["DeleteMarker"] is True and by_key["restored"]["DeleteMarkerVersionId"]
+    versions = s3api(server, "list-object-versions", "--bucket", "tagged")
+    assert [v["VersionId"] for v in versions["Versions"] if v["Key"] == "k"] == [v2]
+    assert [m["Key"] for m in versions["DeleteMarkers"]] == ["restored"]
+
+
 def test_object_lock_refuses_deletes_of_locked_versions(server, tmp_path):
     s3api(server, "create-bucket", "--bucket", "vault", "--object-lock-enabled-for-bucket")
     assert s3api(server, "get-bucket-versioning", "--bucket", "vault")["Status"] == "Enabled"

@@ -50,6 +50,18 @@ extension ObjectStoreConformance {
         #expect(part.body == Data("ne".utf8))
         #expect(try await store.headObject(bucket: bucket, key: key).versionId == v2)
 
+        // Each version has tags of its own; so do the attributes.
+        try await store.setObjectTags(bucket: bucket, key: key, versionId: v1, tags: ["state": "evidence"])
+        #expect(try await store.objectTags(bucket: bucket, key: key, versionId: v1) == ["state": "evidence"])
+        #expect(try await store.objectTags(bucket: bucket, key: key).isEmpty)
+        try await store.setObjectTags(bucket: bucket, key: key, tags: ["state": "current"])
+        #expect(try await store.objectTags(bucket: bucket, key: key, versionId: v1) == ["state": "evidence"])
+        #expect(try await store.objectTags(bucket: bucket, key: key, versionId: v2) == ["state": "current"])
+        try await store.setObjectTags(bucket: bucket, key: key, versionId: v1, tags: [:])
+        #expect(try await store.objectTags(bucket: bucket, key: key, versionId: v1).isEmpty)
+        try await store.setObjectTags(bucket: bucket, key: key, tags: [:])
+        #expect(try await store.objectAttributes(bucket: bucket, key: key, versionId: v1).info.size == 3)
+
         var versions = try await allVersions(store, bucket, prefix: "AWSLogs/")
         #expect(versions.map(\.versionId) == [v2, v1])
         #expect(versions.map(\.isLatest) == [true, false])

@@ -44,26 +44,12 @@ extension S3Operations {
         return Response(status: .ok)
     }
 
-    /// The bucket, or the object (current version), must exist.
+    /// The bucket, or the object (its latest version, or the one `versionId` names), must exist.
     func requireTarget(_ bucket: String, key: String?, query: S3Query) async throws {
         if let key {
-            try Self.requireCurrentVersion(query)
-            _ = try await objects.headObject(bucket: bucket, key: key)
+            _ = try await objects.headObject(bucket: bucket, key: key, versionId: query["versionId"])
         } else if try await objects.bucket(bucket) == nil {
             throw S3Error(ObjectStoreError.noSuchBucket(bucket))
-        }
-    }
-
-    /// Only the current version of an object can be addressed (`versionId` absent or `null`).
-    static func requireCurrentVersion(_ query: S3Query) throws {
-        try requireNullVersion(query["versionId"], argument: "versionId")
-    }
-
-    /// Objects have no versions here but the `null` one (S3's ID of the version of an unversioned
-    /// object): any other version ID is `InvalidArgument`, as S3 answers for an ID it never gave.
-    static func requireNullVersion(_ version: String?, argument: String) throws {
-        if let version, version != "null" {
-            throw S3Error.invalidArgument("Invalid version id specified", name: argument, value: version)
         }
     }
 }
