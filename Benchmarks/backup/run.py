@@ -28,6 +28,9 @@ import uuid
 
 import boto3
 
+# Whose CPU time the phases report: moto's, or `trailkeeper serve`'s with --against-trailkeeper.
+SERVER_LABEL = 'moto'
+
 
 def seed_lambda(s3, source_bucket, backup_bucket, threshold_days):
     """The seed's lambda_handler, faithfully, with the bucket names and threshold as parameters."""
@@ -116,7 +119,7 @@ class Phase:
         self.moto = None if end is None or self.cpu is None else end - self.cpu
 
     def moto_text(self):
-        return "" if self.moto is None else f", moto CPU {self.moto:5.2f} s"
+        return "" if self.moto is None else f", {SERVER_LABEL} CPU {self.moto:5.2f} s"
 
 
 def main():
@@ -127,7 +130,23 @@ def main():
     parser.add_argument('--objects', type=int, default=600)
     parser.add_argument('--trailkeeper', default='.build/release/trailkeeper')
     parser.add_argument('--concurrency', type=int, default=16)
+    parser.add_argument('--against-trailkeeper', action='store_true',
+                        help='run the same comparison against `trailkeeper serve` (its own S3 API over the embedded '
+                             'store, on a temporary data dir) instead of moto: what the tools do when the S3 server is '
+                             'not the bottleneck')
     args = parser.parse_args()
+    args.credentials = ('test', 'test')
+    if args.against_trailkeeper:
+        global SERVER_LABEL
+        SERVER_LABEL = 'server'
+        server, args.endpoint, args.credentials = start_trailkeeper(args.trailkeeper)
+        args.moto_pid = server.pid
+        try:
+            run(args)
+        finally:
+            server.kill()
+            server.wait()
+        return
     moto = None
     if not args.endpoint:
         moto, args.endpoint = start_moto()
@@ -140,11 +159,36 @@ def main():
             moto.wait()
 
 
+def start_trailkeeper(binary):
+    """`trailkeeper serve` on a free loopback port and a temporary data dir; its process, endpoint and the
+    access key of its credentials file."""
+    data = tempfile.mkdtemp(prefix='tk-bench-')
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([binary, 'serve', '--data-dir', data, '--port', str(port), '--log-level', 'error'],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f'http://127.0.0.1:{port}'
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(endpoint + '/health', timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    values = {}
+    for line in open(os.path.join(data, 'credentials')):
+        if '=' in line:
+            name, value = line.split('=', 1)
+            values[name.strip()] = value.strip()
+    return server, endpoint, (values['aws_access_key_id'], values['aws_secret_access_key'])
+
+
 def run(args):
-    env = dict(os.environ, AWS_ACCESS_KEY_ID='test', AWS_SECRET_ACCESS_KEY='test', AWS_DEFAULT_REGION='us-east-1',
+    key_id, secret = args.credentials
+    env = dict(os.environ, AWS_ACCESS_KEY_ID=key_id, AWS_SECRET_ACCESS_KEY=secret, AWS_DEFAULT_REGION='us-east-1',
                AWS_REGION='us-east-1', AWS_ENDPOINT_URL=args.endpoint)
-    s3 = boto3.client('s3', endpoint_url=args.endpoint, region_name='us-east-1', aws_access_key_id='test',
-                      aws_secret_access_key='test')
+    s3 = boto3.client('s3', endpoint_url=args.endpoint, region_name='us-east-1', aws_access_key_id=key_id,
+                      aws_secret_access_key=secret)
     run_id = uuid.uuid4().hex[:8]
     source, seed_backup, tk_backup = f'bk-src-{run_id}', f'bk-seed-{run_id}', f'bk-tk-{run_id}'
     for bucket in (source, seed_backup, tk_backup):
@@ -157,7 +201,7 @@ def run(args):
 
     with Phase(args.moto_pid) as seed:
         seed_lambda(s3, source, seed_backup, 0)
-    seed_count = s3.list_objects_v2(Bucket=seed_backup).get('KeyCount', 0)
+    seed_count = sum(page.get('KeyCount', 0) for page in s3.get_paginator('list_objects_v2').paginate(Bucket=seed_backup))
 
     command = [args.trailkeeper, 'backup', '--source', f's3://{source}', '--destination',
                f's3://{tk_backup}/cloudtrail-backup', '--threshold-days', '0', '--concurrency', str(args.concurrency),
