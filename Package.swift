@@ -179,6 +179,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // CloudTrail Lake SQL front end: lexer, parser, binder, lowering to SQLite SQL (issue 6, part A). Pure Swift.
+        .target(name: "TrailLakeSQL"),
         .target(
             name: "TrailTesting",
             dependencies: ["TrailModel", "TrailStore", "ObjectStorage"]
