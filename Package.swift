@@ -208,6 +208,11 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .testTarget(
+            name: "TrailLakeSQLTests",
+            dependencies: ["TrailLakeSQL"],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(
             name: "TrailStoreTests",
             dependencies: ["TrailModel", "TrailStore", "TrailStoreSQLite", "TrailTesting"]
         ),
