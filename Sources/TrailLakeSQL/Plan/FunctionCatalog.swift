@@ -36,7 +36,10 @@ public enum FunctionCatalog {
     }
 
     static func text(_ arity: ClosedRange<Int>, _ signature: String, returns: LakeType = .varchar) -> Entry {
-        scalar(arity, signature) { types in types.allSatisfy(isText) || types.dropFirst().allSatisfy(isNumber) ? returns : nil }
+        // A string first, then strings or numbers (positions, counts), as the string functions take.
+        scalar(arity, signature) { types in
+            isText(types[0]) && types.dropFirst().allSatisfy { isText($0) || isNumber($0) } ? returns : nil
+        }
     }
 
     static func elementType(of type: LakeType) -> LakeType? {

@@ -34,6 +34,12 @@ public struct PhysicalQuery: Hashable, Sendable {
         public var lower: Int64?
         /// The highest eventtime a row may have, when bounded above.
         public var upper: Int64?
+
+        /// Creates bounds.
+        public init(lower: Int64? = nil, upper: Int64? = nil) {
+            self.lower = lower
+            self.upper = upper
+        }
     }
 }
 
