@@ -88,9 +88,10 @@ import TrailLakeSQL
             FROM eds-ID GROUP BY 1 HAVING count(*) > 10
             """
         )
-        #expect(plan.sql.contains("count(DISTINCT tk_sym(0, e0.s_eventname)) AS c1"))
+        #expect(plan.sql.contains("count(DISTINCT e0.s_eventname) AS c1"))
         #expect(plan.sql.contains("count(CASE WHEN e0.readonly THEN 1 END) AS c2"))
-        #expect(plan.sql.contains("count(DISTINCT tk_sym(0, e0.s_ui_arn)) AS c3"))
+        #expect(plan.sql.contains("count(DISTINCT e0.s_ui_arn) AS c3"))
+        #expect(try sql("count(errorCode), count(errorMessage)").contains("count(e0.s_errorcode) AS c0, count(tk_json(0, e0.seq, '/errorMessage', 'text')) AS c1"))
         #expect(plan.sql.contains("avg(tk_cardinality("))
         #expect(plan.sql.contains("GROUP BY e0.s_awsregion HAVING (count(*) > ?1)"))
         #expect(plan.sql.hasPrefix("SELECT q.c0 AS c0, q.c1 AS c1, q.c2 AS c2, q.c3 AS c3, tk_render('double', q.c4) AS c4, tk_render('timestamp(3)', q.c5) AS c5"))

@@ -122,6 +122,12 @@ import TrailLakeSQL
         #expect(Fixtures.failure("SELECT eventName FROM eds-ID WHERE \(notChain)")?.code == .tooComplex)
     }
 
+    @Test func hugeLiteralsAreErrorsNotTraps() {
+        #expect(Fixtures.failure("SELECT eventTime + INTERVAL '999999999999999' DAY FROM eds-ID")?.code == .semanticError)
+        #expect(Fixtures.failure("SELECT 99999999999999999999 FROM eds-ID")?.code == .semanticError)
+        #expect(Fixtures.failure("SELECT eventName FROM eds-ID LIMIT 99999999999999999999")?.code == .syntaxError)
+    }
+
     @Test func descriptionIsTrinoStyle() {
         #expect(Fixtures.failure("SELECT nope FROM eds-ID")?.description == "line 1:8: Column 'nope' cannot be resolved")
     }

@@ -168,15 +168,20 @@ extension Binder {
             guard let folded = Self.foldTime(text, to: .date) else { throw semantic("'\(text)' is not a valid date literal", at: location) }
             return folded
         case .interval(let text, let unit):
-            guard let value = Int64(text.trimmingBlanks) else { throw semantic("Invalid INTERVAL \(unit.uppercased()) value: \(text)", at: location) }
+            let scale: Int64
             switch unit {
-            case "year": return .literal(.yearToMonth(value * 12), .intervalYearToMonth)
-            case "month": return .literal(.yearToMonth(value), .intervalYearToMonth)
-            case "day": return .literal(.dayToSecond(value * 86_400_000), .intervalDayToSecond)
-            case "hour": return .literal(.dayToSecond(value * 3_600_000), .intervalDayToSecond)
-            case "minute": return .literal(.dayToSecond(value * 60_000), .intervalDayToSecond)
-            default: return .literal(.dayToSecond(value * 1000), .intervalDayToSecond)
+            case "year": scale = 12
+            case "month": scale = 1
+            case "day": scale = 86_400_000
+            case "hour": scale = 3_600_000
+            case "minute": scale = 60_000
+            default: scale = 1000
             }
+            guard let value = Int64(text.trimmingBlanks), case let (scaled, false) = value.multipliedReportingOverflow(by: scale) else {
+                throw semantic("Invalid INTERVAL \(unit.uppercased()) value: \(text)", at: location)
+            }
+            return unit == "year" || unit == "month"
+                ? .literal(.yearToMonth(scaled), .intervalYearToMonth) : .literal(.dayToSecond(scaled), .intervalDayToSecond)
         }
     }
 

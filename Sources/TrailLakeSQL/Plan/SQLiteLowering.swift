@@ -333,6 +333,10 @@ public struct SQLiteLowering: Sendable {
 
     mutating func aggregate(_ name: String, _ arguments: [BoundExpression], distinct: Bool) throws(LakeSQLError) -> String {
         let prefix = distinct ? "DISTINCT " : ""
+        // Counting a symbol column counts its ids: one id per distinct string within a store.
+        if name == "count" || name == "approx_distinct", let symbol = arguments.first.flatMap(Self.symbolColumn) {
+            return "count(" + (distinct || name == "approx_distinct" ? "DISTINCT " : "") + symbol.sql + ")"
+        }
         switch name {
         case "count" where arguments.isEmpty: return "count(*)"
         case "approx_distinct": return "count(DISTINCT " + (try value(arguments[0])) + ")"
