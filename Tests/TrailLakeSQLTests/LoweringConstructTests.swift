@@ -26,7 +26,11 @@ import TrailLakeSQL
         #expect(try sql("eventName", where: "eventName NOT IN ('A', 'B')").contains("(e0.s_eventname NOT IN (?1, ?2))"))
         #expect(try sql("eventName", where: "errorMessage IN ('A')").contains("(tk_json(0, e0.seq, '/errorMessage', 'text') IN (?1))"))
         #expect(try sql("eventName", where: "eventTime BETWEEN '2024-01-01' AND '2024-01-02'").contains("(e0.eventtime BETWEEN ?1 AND ?2)"))
-        #expect(try sql("eventName", where: "eventName NOT LIKE 'Get!%%' ESCAPE '!'").contains("(NOT tk_like(tk_sym(0, e0.s_eventname), ?1, ?2))"))
+        #expect(
+            try sql("eventName", where: "eventName NOT LIKE 'Get!%%' ESCAPE '!'")
+                .contains("(NOT CASE WHEN ?1 IS NULL THEN tk_like(tk_sym(0, e0.s_eventname), ?2, ?3) ELSE e0.s_eventname IN (SELECT value FROM json_each(?1)) END)")
+        )
+        #expect(try sql("eventName", where: "errorMessage LIKE 'Access%'").contains("tk_like(tk_json(0, e0.seq, '/errorMessage', 'text'), ?1, NULL)"))
         #expect(try sql("eventName", where: "errorCode IS NULL").contains("(e0.s_errorcode IS NULL)"))
         #expect(try sql("eventName", where: "NOT readOnly OR managementEvent = false").contains("((NOT e0.readonly) OR (e0.managementevent = ?1))"))
         #expect(try sql("eventName", where: "'ConsoleLogin' = eventName").contains("(e0.s_eventname = ?1)"))

@@ -23,6 +23,7 @@ import TrailLakeSQL
             case .double(let number): value = "double \(number)"
             case .symbol(let store, let text): value = "symbol \(store) " + text
             case .queryTime: value = "query-time"
+            case .symbolSet(let store, let column, let predicate): value = "symbol-set \(store) \(column) \(predicate)"
             }
             lines.append("?\(index + 1) = " + value)
         }

@@ -13,6 +13,9 @@ public struct PhysicalQuery: Hashable, Sendable {
         case symbol(store: Int, text: String)
         /// The query's start time in epoch milliseconds (`now()`, `current_timestamp`, `current_date`).
         case queryTime
+        /// A JSON array of the ids of store `store`'s symbols of physical column `column` that satisfy `predicate`,
+        /// or NULL to make the SQL evaluate the predicate row by row (see ``SymbolPredicate``).
+        case symbolSet(store: Int, column: String, predicate: SymbolPredicate)
     }
 
     /// The SELECT statement.

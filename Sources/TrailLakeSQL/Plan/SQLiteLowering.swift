@@ -202,6 +202,7 @@ public struct SQLiteLowering: Sendable {
         case .between(let operand, let low, let high, let negated):
             return "(" + (try value(operand)) + (negated ? " NOT BETWEEN " : " BETWEEN ") + (try value(low)) + " AND " + (try value(high)) + ")"
         case .like(let operand, let pattern, let escape, let negated):
+            if let folded = try foldedLike(operand, pattern, escape) { return negated ? "(NOT " + folded + ")" : folded }
             let call = "\(LakeSQLFunctionName.like)(" + (try value(operand)) + ", " + (try value(pattern)) + ", "
                 + (try escape.map { (escape) throws(LakeSQLError) in try value(escape) } ?? "NULL") + ")"
             return negated ? "(NOT " + call + ")" : call
@@ -225,6 +226,22 @@ public struct SQLiteLowering: Sendable {
         case .field(let base, let name, _):
             return "\(LakeSQLFunctionName.rowField)(" + (try value(base)) + ", \(Self.quoted(name)))"
         }
+    }
+
+    /// `symbolColumn LIKE 'literal' [ESCAPE 'c']` as a dictionary-evaluated id set, with the per-row form as fallback.
+    mutating func foldedLike(_ operand: BoundExpression, _ pattern: BoundExpression, _ escape: BoundExpression?) throws(LakeSQLError) -> String? {
+        guard let symbol = Self.symbolColumn(operand), case .column(let column) = operand, case .symbol(let name) = column.column.source,
+            let text = Self.stringLiteral(pattern)
+        else { return nil }
+        var escapeCharacter: Character?
+        if let escape {
+            guard let escapeText = Self.stringLiteral(escape), escapeText.count == 1 else { return nil }
+            escapeCharacter = escapeText.first
+        }
+        let set = bind(.symbolSet(store: symbol.store, column: name, predicate: .like(pattern: text, escape: escapeCharacter)))
+        let perRow = "\(LakeSQLFunctionName.like)(" + (try value(operand)) + ", " + (try value(pattern)) + ", "
+            + (try escape.map { (escape) throws(LakeSQLError) in try value(escape) } ?? "NULL") + ")"
+        return "CASE WHEN \(set) IS NULL THEN \(perRow) ELSE \(symbol.sql) IN (SELECT value FROM json_each(\(set))) END"
     }
 
     mutating func comparison(_ op: String, _ left: BoundExpression, _ right: BoundExpression) throws(LakeSQLError) -> String {
