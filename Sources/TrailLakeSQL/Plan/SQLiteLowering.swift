@@ -228,6 +228,18 @@ public struct SQLiteLowering: Sendable {
         }
     }
 
+    /// `CASE WHEN ?set IS NULL THEN perRow ELSE column IN (ids of ?set) END` (see ``SymbolPredicate``).
+    mutating func foldedSymbolPredicate(
+        _ operand: BoundExpression, _ predicate: SymbolPredicate, perRow: (inout SQLiteLowering) throws(LakeSQLError) -> String
+    ) throws(LakeSQLError) -> String? {
+        guard let symbol = Self.symbolColumn(operand), case .column(let column) = operand, case .symbol(let name) = column.column.source else {
+            return nil
+        }
+        let set = bind(.symbolSet(store: symbol.store, column: name, predicate: predicate))
+        let fallback = try perRow(&self)
+        return "CASE WHEN \(set) IS NULL THEN \(fallback) ELSE \(symbol.sql) IN (SELECT value FROM json_each(\(set))) END"
+    }
+
     /// `symbolColumn LIKE 'literal' [ESCAPE 'c']` as a dictionary-evaluated id set, with the per-row form as fallback.
     mutating func foldedLike(_ operand: BoundExpression, _ pattern: BoundExpression, _ escape: BoundExpression?) throws(LakeSQLError) -> String? {
         guard let symbol = Self.symbolColumn(operand), case .column(let column) = operand, case .symbol(let name) = column.column.source,
@@ -245,6 +257,12 @@ public struct SQLiteLowering: Sendable {
     }
 
     mutating func comparison(_ op: String, _ left: BoundExpression, _ right: BoundExpression) throws(LakeSQLError) -> String {
+        if ["<", "<=", ">", ">="].contains(op), let text = Self.stringLiteral(right), Self.symbolColumn(left) != nil {
+            let folded = try foldedSymbolPredicate(left, .compare(op: op, text: text)) { (lowering) throws(LakeSQLError) in
+                "(" + (try lowering.value(left)) + " " + op + " " + (try lowering.value(right)) + ")"
+            }
+            if let folded { return folded }
+        }
         if op == "=" || op == "<>" {
             // Symbol columns compare by id: with a literal (resolved by the executor), or with a column of the same store.
             if let symbol = Self.symbolColumn(left), let text = Self.stringLiteral(right) {
@@ -295,6 +313,12 @@ public struct SQLiteLowering: Sendable {
     }
 
     mutating func function(_ name: String, _ arguments: [BoundExpression], _ type: LakeType) throws(LakeSQLError) -> String {
+        if name == "starts_with", let prefix = Self.stringLiteral(arguments[1]) {
+            let folded = try foldedSymbolPredicate(arguments[0], .startsWith(prefix)) { (lowering) throws(LakeSQLError) in
+                "tk_starts_with(" + (try lowering.list(arguments)) + ")"
+            }
+            if let folded { return folded }
+        }
         if let part = FunctionCatalog.dateParts[name] {
             return "\(LakeSQLFunctionName.datePart)('\(part)', " + (try timestampValue(arguments[0])) + ")"
         }

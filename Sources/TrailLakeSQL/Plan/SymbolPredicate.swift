@@ -8,6 +8,10 @@
 public enum SymbolPredicate: Hashable, Sendable {
     /// `value LIKE pattern [ESCAPE escape]`, case-sensitive, whole string.
     case like(pattern: String, escape: Character?)
+    /// `value op text` for `<`, `<=`, `>`, `>=`, comparing UTF-8 bytes as Trino compares varchar.
+    case compare(op: String, text: String)
+    /// `starts_with(value, prefix)`.
+    case startsWith(String)
 
     /// Above this many matching ids the executor should bind NULL and let rows be checked one by one.
     public static let maximumFoldedIds = 2000
@@ -16,6 +20,15 @@ public enum SymbolPredicate: Hashable, Sendable {
     public func matches(_ value: String) -> Bool {
         switch self {
         case .like(let pattern, let escape): Self.like(Array(value.unicodeScalars), Self.compile(pattern, escape: escape))
+        case .startsWith(let prefix): value.utf8.starts(with: prefix.utf8)
+        case .compare(let op, let text):
+            switch op {
+            case "<": value.utf8.lexicographicallyPrecedes(text.utf8)
+            case "<=": !text.utf8.lexicographicallyPrecedes(value.utf8)
+            case ">": text.utf8.lexicographicallyPrecedes(value.utf8)
+            case ">=": !value.utf8.lexicographicallyPrecedes(text.utf8)
+            default: false
+            }
         }
     }
 
