@@ -179,6 +179,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Insights (issue 6): per-minute counting, the detection state machine, Start/End records.
+        .target(
+            name: "TrailInsights",
+            dependencies: ["TrailModel"]
+        ),
         .target(
             name: "TrailTesting",
             dependencies: ["TrailModel", "TrailStore", "ObjectStorage"]
@@ -290,6 +295,11 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "TrailInsightsTests",
+            dependencies: ["TrailInsights", "TrailModel"],
+            resources: [.copy("Resources")]
         ),
         .testTarget(
             name: "TrailServerTests",
