@@ -51,7 +51,9 @@ public enum Attributions {
             var values: [(String, String)] = []
             if let userIdentityARN { values.append((Attributions.userIdentityARN, userIdentityARN)) }
             if let userAgent { values.append((Attributions.userAgent, userAgent)) }
-            if insightType == .apiCallRate { values.append((Attributions.errorCode, errorCode ?? Attributions.noError)) }
+            if insightType == .apiCallRate {
+                values.append((Attributions.errorCode, errorCode ?? Attributions.noError))
+            }
             for (attribute, value) in values {
                 if inInsight {
                     insight[attribute, default: [:]][value, default: 0] += 1

@@ -54,7 +54,8 @@ public struct Insight: Sendable, Hashable, Codable {
     /// detection); End records carry the whole insight's average and its duration.
     /// - Parameter attributions: `insightContext.attributions` (see ``Attributions``); `nil` omits them.
     /// - Precondition: `state == .start` or the insight is closed.
-    public func record(_ state: InsightRecord.State, attributions: [InsightRecord.Attribution]? = nil) -> InsightRecord {
+    public func record(_ state: InsightRecord.State, attributions: [InsightRecord.Attribution]? = nil) -> InsightRecord
+    {
         precondition(state == .start || endMinute != nil, "an End record needs a closed insight")
         let minute = state == .start ? startMinute : (endMinute ?? startMinute)
         return InsightRecord(

@@ -128,7 +128,9 @@ extension InsightDetector {
             for minute in due {
                 skipQuiet(to: minute, key: key, thresholds: thresholds, actions: &actions)
                 let count = pending.removeValue(forKey: minute) ?? 0
-                step(minute, count, key: key, thresholds: thresholds, window: window, from: firstEvaluated, actions: &actions)
+                step(
+                    minute, count, key: key, thresholds: thresholds, window: window, from: firstEvaluated,
+                    actions: &actions)
                 nextMinute = minute + 1
             }
             skipQuiet(to: limit, key: key, thresholds: thresholds, actions: &actions)
@@ -137,7 +139,8 @@ extension InsightDetector {
         }
 
         /// Minutes `[nextMinute, end)` have no calls: they only matter to an open insight's quiet streak.
-        mutating func skipQuiet(to end: Int64, key: InsightKey, thresholds: InsightThresholds, actions: inout [Action]) {
+        mutating func skipQuiet(to end: Int64, key: InsightKey, thresholds: InsightThresholds, actions: inout [Action])
+        {
             guard end > nextMinute, var current = open else { return }
             let since = current.quietSince ?? nextMinute
             let needed = Int64(thresholds.endQuietMinutes - current.quietMinutes)

@@ -37,6 +37,7 @@ public struct InsightThresholds: Sendable, Hashable, Codable {
 
     /// The count a minute needs to start an insight, given the baseline.
     public func threshold(for baseline: Baseline) -> Double {
-        Swift.max(Double(minimumPerMinute), ratio * baseline.average, baseline.average + sigma * baseline.standardDeviation)
+        Swift.max(
+            Double(minimumPerMinute), ratio * baseline.average, baseline.average + sigma * baseline.standardDeviation)
     }
 }

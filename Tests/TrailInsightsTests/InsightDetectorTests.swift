@@ -86,7 +86,9 @@ import TrailModel
             events.append(createUser(at: day0 + Int64(hour) * 60 + 7, error: "NoSuchEntity", readOnly: true))
         }
         let spike = day0 + 8 * 1440 + 13 * 60 + 15
-        for second in 0..<30 { events.append(createUser(at: spike, second: Int64(second % 60), error: "NoSuchEntity", readOnly: true)) }
+        for second in 0..<30 {
+            events.append(createUser(at: spike, second: Int64(second % 60), error: "NoSuchEntity", readOnly: true))
+        }
         count(events, into: &detector)
         let actions = detector.advance(now: (day0 + 9 * 1440) * 60)
         let started = starts(actions)

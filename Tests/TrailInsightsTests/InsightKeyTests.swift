@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TrailInsights
 import TrailModel
@@ -62,5 +63,37 @@ import TrailModel
         #expect(InsightEventFields.minute(of: -1) == -1)
         #expect(InsightEventFields.minute(of: -60) == -1)
         #expect(InsightEventFields.minute(of: -61) == -2)
+    }
+}
+
+@Suite struct InsightEventFieldsTests {
+    @Test func fieldsComeFromAParsedRecord() throws {
+        let json = """
+            {"eventVersion":"1.09","eventTime":"2026-11-09T10:00:42Z","eventSource":"iam.amazonaws.com",
+             "eventName":"CreateUser","awsRegion":"eu-west-1","readOnly":false,"errorCode":"EntityAlreadyExists",
+             "eventID":"0f6b1d3c-1111-4c1e-9a39-6a0c1f0f0b11","eventType":"AwsApiCall","managementEvent":true,
+             "recipientAccountId":"111122223333","eventCategory":"Management"}
+            """
+        let record = try RecordParser().record(Data(json.utf8)).get()
+        let fields = InsightEventFields(record)
+        #expect(fields.minute == minute("2026-11-09T10:00:00Z"))
+        let keys = InsightKey.keys(for: fields)
+        #expect(keys.map(\.insightType) == [.apiCallRate, .apiErrorRate])
+        #expect(keys.allSatisfy { $0.account == "111122223333" && $0.region == "eu-west-1" })
+        #expect(keys.last?.errorCode == "EntityAlreadyExists")
+    }
+
+    @Test func ourInsightRecordsParseAsInsightsAndCountTowardNothing() throws {
+        let insight = Insight(
+            key: callKey(), startMinute: minute("2026-11-09T10:00:00Z"),
+            baseline: Baseline(count: 1, sumOfSquares: 1, durationMinutes: 10680), threshold: 10, startCount: 12,
+            totalCount: 12
+        )
+        let record = try RecordParser().record(insight.record(.start).jsonData).get()
+        #expect(record.isInsight)
+        #expect(record.eventType == "AwsCloudTrailInsight")
+        #expect(record.eventID == insight.eventID(for: .start))
+        #expect(record.eventTime == minute("2026-11-09T10:00:00Z") * 60)
+        #expect(InsightKey.keys(for: InsightEventFields(record)).isEmpty)
     }
 }

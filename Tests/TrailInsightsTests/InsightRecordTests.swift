@@ -38,8 +38,10 @@ import TrailModel
         #expect(record.eventTime == minute("2026-11-09T10:03:00Z") * 60)
         #expect(record.insightDuration == 3)
         #expect(record.insightAverage == 40)
-        #expect(record.jsonText.contains("\"statistics\":{\"baseline\":{\"average\":0.008333333333333333},"
-            + "\"insight\":{\"average\":40},\"insightDuration\":3,\"baselineDuration\":10680}"))
+        #expect(
+            record.jsonText.contains(
+                "\"statistics\":{\"baseline\":{\"average\":0.008333333333333333},"
+                    + "\"insight\":{\"average\":40},\"insightDuration\":3,\"baselineDuration\":10680}"))
     }
 
     @Test func identifiersAreDeterministicUUIDsSharedByStartAndEnd() throws {
@@ -75,7 +77,8 @@ import TrailModel
 
     @Test func errorRateInsightsHaveNoErrorCodeAttribution() {
         var counts = Attributions.Counts()
-        counts.add(userIdentityARN: "arn:x", userAgent: "ua", errorCode: "E", inInsight: true, insightType: .apiErrorRate)
+        counts.add(
+            userIdentityARN: "arn:x", userAgent: "ua", errorCode: "E", inInsight: true, insightType: .apiErrorRate)
         var insight = closedInsight()
         insight.key.insightType = .apiErrorRate
         insight.key.errorCode = "E"

@@ -167,7 +167,8 @@ public struct InsightRecord: Sendable, Hashable {
     public var jsonData: Data { Data(jsonText.utf8) }
 
     private static func contributors(_ list: [Contributor]) -> String {
-        "[" + list.map { "{\"value\":\(JSONText.quoted($0.value)),\"average\":\(number($0.average))}" }
+        "["
+            + list.map { "{\"value\":\(JSONText.quoted($0.value)),\"average\":\(number($0.average))}" }
             .joined(separator: ",") + "]"
     }
 
