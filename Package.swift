@@ -181,6 +181,11 @@ let package = Package(
         ),
         // CloudTrail Lake SQL front end: lexer, parser, binder, lowering to SQLite SQL (issue 6, part A). Pure Swift.
         .target(name: "TrailLakeSQL"),
+        // Insights (issue 6): per-minute counting, the detection state machine, Start/End records.
+        .target(
+            name: "TrailInsights",
+            dependencies: ["TrailModel"]
+        ),
         .target(
             name: "TrailTesting",
             dependencies: ["TrailModel", "TrailStore", "ObjectStorage"]
@@ -297,6 +302,11 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "TrailInsightsTests",
+            dependencies: ["TrailInsights", "TrailModel"],
+            resources: [.copy("Resources")]
         ),
         .testTarget(
             name: "TrailServerTests",
