@@ -38,15 +38,16 @@ let package = Package(
         .target(
             name: "TrailStore",
             dependencies: [
-                "TrailModel",
+                "TrailModel", "TrailLakeSQL",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "TrailStoreSQLite",
             dependencies: [
-                "TrailModel", "TrailStore",
+                "TrailModel", "TrailStore", "TrailLakeSQL", "CTrailNative",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -181,6 +182,15 @@ let package = Package(
         ),
         // CloudTrail Lake SQL front end: lexer, parser, binder, lowering to SQLite SQL (issue 6, part A). Pure Swift.
         .target(name: "TrailLakeSQL"),
+        // CloudTrail Lake (issue 6): event data stores, channels, imports, queries, maintenance.
+        .target(
+            name: "TrailLake",
+            dependencies: [
+                "TrailLakeSQL", "TrailModel", "TrailStore", "ObjectStorage",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Insights (issue 6): per-minute counting, the detection state machine, Start/End records.
         .target(
             name: "TrailInsights",
@@ -302,6 +312,10 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "TrailLakeTests",
+            dependencies: ["TrailLake", "TrailLakeSQL", "TrailModel", "TrailStore", "TrailTesting"]
         ),
         .testTarget(
             name: "TrailInsightsTests",
