@@ -89,14 +89,14 @@ import _CryptoExtras
             do {
                 _ = try ResultDelivery.location(uri)
             } catch {
-                #expect(error.code == code)
+                #expect((error as? LakeError)?.code == code)
             }
         }
         do {
             try await delivery.validate("s3://absent-bucket/x")
             Issue.record("a missing bucket was accepted")
         } catch {
-            #expect(error.code == .s3BucketDoesNotExist)
+            #expect((error as? LakeError)?.code == .s3BucketDoesNotExist)
         }
         let status = await delivery.deliver(
             uri: "s3://absent-bucket", queryID: "q", columns: ["a"], totalRows: 0, completedAt: 0, logger: Logger(label: "test")
@@ -122,7 +122,7 @@ import _CryptoExtras
                 _ = try await service.start(statement: QueryFixtures.statement, deliveryS3Uri: "s3://missing-bucket")
                 Issue.record("a missing bucket was accepted")
             } catch {
-                #expect(error.code == .s3BucketDoesNotExist)
+                #expect((error as? LakeError)?.code == .s3BucketDoesNotExist)
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TrailLake
 import TrailLakeSQL
@@ -26,7 +27,7 @@ import TrailStore
                 pages += 1
             } while token != nil
             #expect(pages == 3 && all.count == 2500)
-            #expect(all[0] == ["row0", nil] && all[1] == ["row1", "1"] && all[2499] == ["row2499", "2499"])
+            #expect(all[0] == ["row0", nil] && all[1] == ["row1", "1"] && all[2499] == ["row2499", nil])
             #expect(all[1000] == ["row1000", "1000"] && all[1998] == ["row1998", nil])
         }
     }
@@ -92,7 +93,7 @@ import TrailStore
             do {
                 _ = try await service.cancel(id: id)
             } catch {
-                #expect(error.code == .inactiveQuery)
+                #expect((error as? LakeError)?.code == .inactiveQuery)
             }
             // The execution ends shortly after; its five rows stay readable.
             try await QueryFixtures.until { try await service.describe(id: id).resultRows >= 5 }
@@ -110,7 +111,7 @@ import TrailStore
             let other = try await service.start(statement: QueryFixtures.statement)
             _ = try await QueryFixtures.wait(service, other, for: .finished)
         }
-        #expect(executor.calls.withLock { $0 } == 1)
+        #expect(executor.calls.count.withLock { $0 } == 1)
         #expect(try await service.describe(id: id).status == .cancelled)
     }
 
@@ -172,28 +173,28 @@ import TrailStore
                     _ = try await service.results(id: a, token: String(bad), maxResults: 10)
                     Issue.record("token \(bad) accepted")
                 } catch {
-                    #expect(error.code == .invalidNextToken)
+                    #expect((error as? LakeError)?.code == .invalidNextToken)
                 }
             }
             do {
                 _ = try await service.results(id: b, token: token, maxResults: 10)
                 Issue.record("a token of another query was accepted")
             } catch {
-                #expect(error.code == .invalidNextToken)
+                #expect((error as? LakeError)?.code == .invalidNextToken)
             }
             for bad in [0, 1001] {
                 do {
                     _ = try await service.results(id: a, token: nil, maxResults: bad)
                     Issue.record("MaxQueryResults \(bad) accepted")
                 } catch {
-                    #expect(error.code == .invalidMaxResults)
+                    #expect((error as? LakeError)?.code == .invalidMaxResults)
                 }
             }
             do {
                 _ = try await service.results(id: "00000000-0000-4000-8000-000000000000", token: nil, maxResults: nil)
                 Issue.record("unknown id accepted")
             } catch {
-                #expect(error.code == .queryIdNotFound)
+                #expect((error as? LakeError)?.code == .queryIdNotFound)
             }
         }
     }
@@ -207,7 +208,7 @@ import TrailStore
             _ = try await service.describe(id: id)
             Issue.record("describe of a query on an inactive store succeeded")
         } catch {
-            #expect(error.code == .inactiveEventDataStore)
+            #expect((error as? LakeError)?.code == .inactiveEventDataStore)
         }
     }
 
@@ -253,7 +254,7 @@ import TrailStore
             let done = try await QueryFixtures.wait(second, queued, for: .finished)
             #expect(done.resultRows == 4)
         }
-        #expect(executor.calls.withLock { $0 } == 1)
+        #expect(executor.calls.count.withLock { $0 } == 1)
         // And the results survive one more restart.
         let third = try QueryFixtures.service(executor: executor, folder: folder, clock: clock)
         let page = try await third.results(id: queued, token: nil, maxResults: 2)
@@ -281,12 +282,12 @@ import TrailStore
         let page1 = try await service.list(store: FakeDirectory.mainID, start: nil, end: nil, status: nil, maxResults: 2, token: nil)
         let page2 = try await service.list(store: FakeDirectory.mainID, start: nil, end: nil, status: nil, maxResults: 2, token: page1.nextToken)
         #expect(page1.queries.map(\.id) == [ids[4], ids[3]] && page2.queries.map(\.id) == [ids[2], ids[1]])
-        func code(_ body: () async throws(LakeError) -> QueryListPage) async -> LakeError.Code? {
+        func code(_ body: () async throws -> QueryListPage) async -> LakeError.Code? {
             do {
                 _ = try await body()
                 return nil
             } catch {
-                return error.code
+                return (error as? LakeError)?.code
             }
         }
         #expect(await code { try await service.list(store: FakeDirectory.mainID, start: 10, end: 5, status: nil, maxResults: nil, token: nil) } == .invalidDateRange)

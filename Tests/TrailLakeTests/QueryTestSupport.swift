@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 import Synchronization
@@ -47,7 +48,7 @@ struct FakeExecutor: LakeQueryExecutor {
 
     var rows: Int
     var ending: Ending
-    let calls = Mutex(0)
+    let calls = CallCounter()
 
     init(rows: Int, ending: Ending = .finish) {
         self.rows = rows
@@ -60,7 +61,7 @@ struct FakeExecutor: LakeQueryExecutor {
         _ query: PhysicalQuery, limits: LakeQueryLimits, control: LakeQueryControl,
         rows emit: @escaping @Sendable ([String?]) throws -> Void
     ) async throws(LakeQueryFailure) -> LakeQueryStatistics {
-        calls.withLock { $0 += 1 }
+        calls.count.withLock { $0 += 1 }
         var statistics = Self.statistics
         for i in 0..<rows {
             var row: [String?] = ["row\(i)", i % 3 == 0 ? nil : "\(i)"]
@@ -87,6 +88,11 @@ struct FakeExecutor: LakeQueryExecutor {
             throw .failed(message: message, statistics)
         }
     }
+}
+
+/// Counts executions.
+final class CallCounter: Sendable {
+    let count = Mutex(0)
 }
 
 /// A settable clock in epoch milliseconds.
