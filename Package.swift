@@ -332,7 +332,14 @@ let package = Package(
         ),
         .testTarget(
             name: "TrailServerTests",
-            dependencies: ["TrailServer", "TrailModel", "TrailStore", "TrailTesting", "TrailArchive"]
+            dependencies: [
+                "TrailServer", "TrailModel", "TrailStore", "TrailTesting", "TrailArchive", "TrailLake", "TrailLakeSQL",
+                "TrailDelivery", "ObjectStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .testTarget(
             name: "TrailAPITests",
