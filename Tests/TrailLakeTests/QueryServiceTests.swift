@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import ServiceLifecycle
 import Synchronization
 import Testing
 import TrailLake
@@ -297,5 +299,31 @@ import TrailStore
         #expect(await code { try await service.list(store: "arn:aws:s3:::bucket", start: nil, end: nil, status: nil, maxResults: nil, token: nil) } == .eventDataStoreARNInvalid)
         // A token issued for other filters is refused.
         #expect(await code { try await service.list(store: FakeDirectory.mainID, start: nil, end: nil, status: "QUEUED", maxResults: 2, token: page1.nextToken) } == .invalidNextToken)
+    }
+}
+
+@Suite struct QueryServiceShutdownTests {
+    @Test func gracefulShutdownRecordsRunningQueriesAsInterruptedAndKeepsTheQueue() async throws {
+        let gate = Gate()
+        let folder = QueryFixtures.temporaryDirectory()
+        let service = try QueryFixtures.service(
+            executor: FakeExecutor(rows: 2, ending: .hold(gate)), folder: folder, configuration: .init(workers: 1))
+        let running = try await service.start(statement: QueryFixtures.statement)
+        let queued = try await service.start(statement: QueryFixtures.statement)
+        let group = ServiceGroup(configuration: .init(services: [service], logger: Logger(label: "test")))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            _ = try await QueryFixtures.wait(service, running, for: .running)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        let interrupted = try await service.describe(id: running)
+        #expect(interrupted.status == .failed && interrupted.errorMessage == QueryService.restartMessage)
+        #expect(interrupted.resultRows == 2)
+        #expect(try await service.describe(id: queued).status == .queued)
+        // What was saved says the same to the next start.
+        let next = try QueryFixtures.service(executor: FakeExecutor(rows: 1), folder: folder)
+        #expect(try await next.describe(id: running).status == .failed)
+        #expect(try await next.describe(id: queued).status == .queued)
     }
 }

@@ -104,8 +104,10 @@ extension QueryService {
     }
 
     /// CancelQuery: a queued query is CANCELLED at once, a running one is told to stop (its partial rows stay).
-    /// - Throws: QueryIdNotFoundException; InactiveQueryException when it already ended.
+    /// - Throws: QueryIdNotFoundException; InactiveQueryException when it already ended; InactiveEventDataStoreException
+    ///   when one of its stores is pending deletion.
     public func cancel(id: String) async throws(LakeError) -> QueryStatus {
+        try await checkStoresActive(try known(id))
         var record = try known(id)
         guard !record.status.isTerminal else {
             throw LakeError(.inactiveQuery, "Query \(id) is \(record.status.rawValue) and cannot be cancelled.")
