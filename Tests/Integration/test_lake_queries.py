@@ -110,9 +110,13 @@ def test_results_survive_a_restart(make_server):
     client = server.client()
     query_id, _ = run(client, f"SELECT eventName FROM {ALIAS}")
     before = all_rows(client, query_id, page=5)
+    token = client.get_query_results(QueryId=query_id, MaxQueryResults=5)["NextToken"]
     server.kill()
     again = make_server(data_dir=server.data_dir)
     assert all_rows(again.client(), query_id, page=5) == before
+    # Page tokens stay valid: their key is kept in the data directory.
+    resumed = again.client().get_query_results(QueryId=query_id, MaxQueryResults=5, NextToken=token)
+    assert resumed["QueryResultRows"] == before[5:10]
     assert again.client().describe_query(QueryId=query_id)["QueryStatus"] == "FINISHED"
 
 
