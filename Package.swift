@@ -97,7 +97,8 @@ let package = Package(
         .target(
             name: "TrailAPI",
             dependencies: [
-                "TrailModel", "TrailStore", "AWSWire", "ObjectStorage", "TrailDelivery", "TrailArchive",
+                "TrailModel", "TrailStore", "AWSWire", "ObjectStorage", "TrailDelivery", "TrailArchive", "TrailLake",
+                "TrailLakeSQL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
@@ -112,7 +113,7 @@ let package = Package(
             name: "TrailServer",
             dependencies: [
                 "TrailModel", "TrailStore", "TrailStoreSQLite", "AWSWire", "TrailAPI", "ObjectStorage", "TrailDelivery",
-                "TrailPipeline", "TrailArchive", "TrailAlerts",
+                "TrailPipeline", "TrailArchive", "TrailAlerts", "TrailLake", "TrailLakeSQL",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -187,6 +188,7 @@ let package = Package(
             name: "TrailLake",
             dependencies: [
                 "TrailLakeSQL", "TrailModel", "TrailStore", "ObjectStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -315,7 +317,13 @@ let package = Package(
         ),
         .testTarget(
             name: "TrailLakeTests",
-            dependencies: ["TrailLake", "TrailLakeSQL", "TrailModel", "TrailStore", "TrailTesting"]
+            dependencies: [
+                "TrailLake", "TrailLakeSQL", "TrailModel", "TrailStore", "TrailTesting", "ObjectStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .testTarget(
             name: "TrailInsightsTests",
@@ -324,13 +332,20 @@ let package = Package(
         ),
         .testTarget(
             name: "TrailServerTests",
-            dependencies: ["TrailServer", "TrailModel", "TrailStore", "TrailTesting", "TrailArchive"]
+            dependencies: [
+                "TrailServer", "TrailModel", "TrailStore", "TrailTesting", "TrailArchive", "TrailLake", "TrailLakeSQL",
+                "TrailDelivery", "ObjectStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .testTarget(
             name: "TrailAPITests",
             dependencies: [
                 "TrailModel", "TrailStore", "TrailAPI", "TrailServer", "AWSWire", "TrailTesting", "ObjectStorage",
-                "TrailDelivery", "TrailStoreSQLite",
+                "TrailDelivery", "TrailStoreSQLite", "TrailLake", "TrailLakeSQL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -70,17 +70,3 @@ struct Lookup: AsyncParsableCommand {
         }
     }
 }
-
-/// Plain aligned columns for people.
-enum Table {
-    static func print(header: [String], rows: [[String]]) {
-        let all = [header] + rows
-        let widths = header.indices.map { i in all.map { $0[i].count }.max() ?? 0 }
-        for row in all {
-            let line = row.enumerated().map { i, cell in
-                cell + String(repeating: " ", count: widths[i] - cell.count)
-            }.joined(separator: "  ")
-            Swift.print(line.trimmingCharacters(in: .whitespaces))
-        }
-    }
-}
