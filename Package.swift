@@ -229,7 +229,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrailStoreTests",
-            dependencies: ["TrailModel", "TrailStore", "TrailStoreSQLite", "TrailTesting"]
+            dependencies: ["TrailModel", "TrailStore", "TrailStoreSQLite", "TrailTesting", "TrailLakeSQL"]
         ),
         .testTarget(
             name: "AWSWireTests",

@@ -1,0 +1,120 @@
+import CTrailNative
+import Foundation
+import TrailLakeSQL
+import TrailModel
+
+/// The physical columns of one record (plan §2.2 "Column extraction"), read in one simdjson parse.
+struct LakeRecordFields {
+    /// `eventTime` in epoch milliseconds, nil when the record has none that parses.
+    var eventTime: Int64?
+    /// Values of ``LakePhysicalSchema/symbolColumns``, in that order (nil = absent or JSON null).
+    var symbols: [String?]
+    /// `readonly`, `managementevent`: 0/1, nil when absent.
+    var flags: [Int64?]
+}
+
+/// Reads the physical columns of records of one store family: the JSON pointers of each column differ by
+/// family (CloudTrail events, Insights events, ActivityAuditLog events with their fields under `eventData`).
+///
+/// Not thread-safe: one extractor per writer.
+final class LakeFieldExtractor {
+    let family: LakeStoreFamily
+    private let doc: OpaquePointer
+    /// For each symbol column, the pointers tried in order (the first present wins).
+    private let symbolPointers: [[String]]
+    private let flagPointers: [String]
+
+    init(family: LakeStoreFamily) {
+        self.family = family
+        self.doc = tk_lake_doc_create()
+        let map = Self.pointers(for: family)
+        symbolPointers = LakePhysicalSchema.symbolColumns.map { map[$0] ?? [] }
+        flagPointers = LakePhysicalSchema.flagColumns.map { family == .cloudTrail ? ["readonly": "/readOnly", "managementevent": "/managementEvent"][$0]! : "" }
+    }
+
+    deinit { tk_lake_doc_destroy(doc) }
+
+    /// The pointers of each symbol column, as `LakeSchema` maps them for the family (plus the Insight event's
+    /// `insightDetails` fields the plan's table lists).
+    static func pointers(for family: LakeStoreFamily) -> [String: [String]] {
+        let common: [String: [String]] = [
+            "s_eventcategory": ["/eventCategory"], "s_eventtype": ["/eventType"], "s_awsregion": ["/awsRegion"],
+            "s_recipientaccountid": ["/recipientAccountId"], "s_eventversion": ["/eventVersion"],
+        ]
+        switch family {
+        case .cloudTrail:
+            return common.merging([
+                "s_eventname": ["/eventName"], "s_eventsource": ["/eventSource"], "s_errorcode": ["/errorCode"],
+                "s_ui_type": ["/userIdentity/type"], "s_ui_principalid": ["/userIdentity/principalId"],
+                "s_ui_arn": ["/userIdentity/arn"], "s_ui_accountid": ["/userIdentity/accountId"],
+                "s_ui_accesskeyid": ["/userIdentity/accessKeyId"], "s_ui_username": ["/userIdentity/userName"],
+                "s_ui_invokedby": ["/userIdentity/invokedBy"], "s_sourceipaddress": ["/sourceIPAddress"],
+                "s_useragent": ["/userAgent"], "s_tlsversion": ["/tlsDetails/tlsVersion"],
+                "s_sessioncredentialfromconsole": ["/sessionCredentialFromConsole"], "s_vpcendpointid": ["/vpcEndpointId"],
+            ]) { $1 }
+        case .activityAuditLog:
+            return common.merging([
+                "s_eventname": ["/eventData/eventName"], "s_eventsource": ["/eventData/eventSource"],
+                "s_ui_type": ["/eventData/userIdentity/type"], "s_ui_principalid": ["/eventData/userIdentity/principalId"],
+                "s_useragent": ["/eventData/userAgent"], "s_sourceipaddress": ["/eventData/sourceIPAddress"],
+                "s_errorcode": ["/eventData/errorCode"],
+            ]) { $1 }
+        case .insight:
+            return common.merging([
+                "s_eventname": ["/insightDetails/eventName"], "s_eventsource": ["/insightDetails/eventSource"],
+                "s_errorcode": ["/insightDetails/errorCode"],
+            ]) { $1 }
+        }
+    }
+
+    /// The fields of `raw`, or nil when it is not a JSON object.
+    func fields(of raw: Data) -> LakeRecordFields? {
+        let loaded = raw.withUnsafeBytes { buffer in
+            tk_lake_doc_load(doc, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), buffer.count)
+        }
+        guard loaded == 0 else { return nil }
+        guard tk_lake_kind(doc, "", 0) == Int32(TK_LAKE_OBJECT) else { return nil }
+        var value = tk_lake_value()
+        var symbols: [String?] = []
+        symbols.reserveCapacity(symbolPointers.count)
+        for pointers in symbolPointers {
+            var found: String?
+            for pointer in pointers {
+                if let text = scalarText(pointer, &value) {
+                    found = text
+                    break
+                }
+            }
+            symbols.append(found)
+        }
+        var flags: [Int64?] = []
+        for pointer in flagPointers {
+            guard !pointer.isEmpty else {
+                flags.append(nil)
+                continue
+            }
+            let kind = pointer.withCString { tk_lake_get(doc, $0, strlen($0), 0, &value) }
+            switch Int(kind) {
+            case Int(TK_LAKE_BOOLEAN): flags.append(value.integer)
+            case Int(TK_LAKE_STRING):
+                let text = String(decoding: UnsafeRawBufferPointer(start: value.text.ptr, count: value.text.len), as: UTF8.self)
+                flags.append(text == "true" ? 1 : text == "false" ? 0 : nil)
+            default: flags.append(nil)
+            }
+        }
+        var eventTime: Int64?
+        if let text = scalarText("/eventTime", &value) { eventTime = TimestampLiteral.milliseconds(text) }
+        return LakeRecordFields(eventTime: eventTime, symbols: symbols, flags: flags)
+    }
+
+    /// A string, number or boolean at `pointer` as text; nil for absent, null, objects and arrays.
+    private func scalarText(_ pointer: String, _ value: inout tk_lake_value) -> String? {
+        let kind = pointer.withCString { tk_lake_get(doc, $0, strlen($0), 0, &value) }
+        switch Int(kind) {
+        case Int(TK_LAKE_STRING), Int(TK_LAKE_INTEGER), Int(TK_LAKE_DOUBLE), Int(TK_LAKE_BOOLEAN):
+            return String(decoding: UnsafeRawBufferPointer(start: value.text.ptr, count: value.text.len), as: UTF8.self)
+        default:
+            return nil
+        }
+    }
+}
