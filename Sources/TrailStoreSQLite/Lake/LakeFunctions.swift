@@ -104,13 +104,24 @@ enum LakeFunctions {
 
     /// `tk_json(store, seq, pointer, kind)`: the value at a JSON pointer of a raw record, typed by `kind`.
     static func jsonValue(_ context: LakeQueryContext, _ call: LakeFunctionCall) {
-        guard let store = call.int(0), let seq = call.int(1), context.loadRecord(store: Int(store), seq: seq) else {
-            return call.resultNull()
-        }
-        var value = tk_lake_value()
-        let kind = withBytes(call, 2) { pointer in tk_lake_get(context.recordDoc, pointer.baseAddress, pointer.count, 0, &value) }
-        guard Int(kind) != Int(TK_LAKE_ABSENT) else { return call.resultNull() }
+        guard let store = call.int(0), let seq = call.int(1) else { return call.resultNull() }
         let wanted = withBytes(call, 3) { bytes -> (CChar, Int) in (bytes.first ?? 0, bytes.count) }
+        // Join keys: the inner side's values are asked for again for every outer row.
+        var memoKey: LakeQueryContext.MemoKey?
+        if context.memoizesText, wanted == (CChar(UInt8(ascii: "t")), 4) {
+            let key = withBytes(call, 2) { pointer in LakeQueryContext.MemoKey(store: Int(store), seq: seq, pointer: LakeQueryContext.hash(pointer)) }
+            if let cached = context.textMemo[key] { return call.result(cached) }
+            memoKey = key
+        }
+        guard let doc = context.loadRecord(store: Int(store), seq: seq) else { return call.resultNull() }
+        var value = tk_lake_value()
+        let kind = withBytes(call, 2) { pointer in tk_lake_get(doc, pointer.baseAddress, pointer.count, 0, &value) }
+        if let memoKey {
+            let text: String? = Int(kind) == Int(TK_LAKE_ABSENT) ? nil : value.text.string
+            context.remember(memoKey, text)
+            return call.result(text)
+        }
+        guard Int(kind) != Int(TK_LAKE_ABSENT) else { return call.resultNull() }
         switch wanted {
         case (CChar(UInt8(ascii: "b")), 6):  // bigint
             switch Int(kind) {
@@ -146,13 +157,13 @@ enum LakeFunctions {
     /// `tk_map_get(store, seq, pointer, key)`: `element_at` on a raw-backed map.
     static func mapGet(_ context: LakeQueryContext, _ call: LakeFunctionCall) {
         guard let store = call.int(0), let seq = call.int(1), let key = call.text(3), let base = call.text(2),
-            context.loadRecord(store: Int(store), seq: seq)
+            let doc = context.loadRecord(store: Int(store), seq: seq)
         else { return call.resultNull() }
-        let isObject = base.withCString { tk_lake_kind(context.recordDoc, $0, strlen($0)) } == Int32(TK_LAKE_OBJECT)
+        let isObject = base.withCString { tk_lake_kind(doc, $0, strlen($0)) } == Int32(TK_LAKE_OBJECT)
         guard isObject else { return call.resultNull() }
         let pointer = base + "/" + LakeJSON.pointerToken(key)
         var value = tk_lake_value()
-        let kind = pointer.withCString { tk_lake_get(context.recordDoc, $0, strlen($0), 0, &value) }
+        let kind = pointer.withCString { tk_lake_get(doc, $0, strlen($0), 0, &value) }
         guard Int(kind) != Int(TK_LAKE_ABSENT) else { return call.resultNull() }
         call.resultText(value.text)
     }

@@ -40,12 +40,42 @@ final class LakeQueryContext: @unchecked Sendable {
     private var directories: [(first: [Int64], last: [Int64])?]
     private var blockStatements: [OpaquePointer?]
     private var tailStatements: [OpaquePointer?]
-    private var openBlocks: [(first: Int64, block: LakeRawBlock.Opened)?]
-    /// The document loaded in `recordDoc`: (store, seq).
-    private var loadedRecord: (store: Int, seq: Int64)?
-    let recordDoc: OpaquePointer
+    /// The most recently used decompressed blocks of each store (a join revisits the blocks of its inner side).
+    private var openBlocks: [[(first: Int64, block: LakeRawBlock.Opened)]]
+    static let openBlockLimit = 4
+    /// The sequence of the record parsed in each store's document.
+    private var loadedRecords: [Int64?]
+    /// One parsed record per store, so the two sides of a join do not evict each other.
+    private let recordDocs: [OpaquePointer]
     /// A second document for functions over JSON text values.
     let textDoc: OpaquePointer
+    /// Whether `tk_json` text values are remembered (queries with joins).
+    var memoizesText = false
+    /// Remembered `tk_json(store, seq, pointer, 'text')` values.
+    private(set) var textMemo: [MemoKey: String?] = [:]
+    static let memoLimit = 200_000
+
+    struct MemoKey: Hashable {
+        var store: Int
+        var seq: Int64
+        var pointer: UInt64
+    }
+
+    /// FNV-1a of a pointer's bytes (with its length).
+    static func hash(_ bytes: UnsafeBufferPointer<CChar>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)
+        for byte in bytes {
+            hash ^= UInt64(UInt8(bitPattern: byte))
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
+    }
+
+    func remember(_ key: MemoKey, _ text: String?) {
+        if textMemo.count >= Self.memoLimit { textMemo.removeAll(keepingCapacity: true) }
+        textMemo[key] = .some(text)
+    }
+
     var renderTypes: [String: LakeType] = [:]
     var likePatterns: [String: SymbolPredicate] = [:]
     var expressions: [String: NSRegularExpression] = [:]
@@ -62,14 +92,15 @@ final class LakeQueryContext: @unchecked Sendable {
         directories = Array(repeating: nil, count: storeCount)
         blockStatements = Array(repeating: nil, count: storeCount)
         tailStatements = Array(repeating: nil, count: storeCount)
-        openBlocks = Array(repeating: nil, count: storeCount)
-        recordDoc = tk_lake_doc_create()
+        openBlocks = Array(repeating: [], count: storeCount)
+        loadedRecords = Array(repeating: nil, count: storeCount)
+        recordDocs = (0..<storeCount).map { _ in tk_lake_doc_create() }
         textDoc = tk_lake_doc_create()
     }
 
     deinit {
         finalizeStatements()
-        tk_lake_doc_destroy(recordDoc)
+        for doc in recordDocs { tk_lake_doc_destroy(doc) }
         tk_lake_doc_destroy(textDoc)
     }
 
@@ -147,8 +178,9 @@ final class LakeQueryContext: @unchecked Sendable {
         }
         if low > 0, directory.last[low - 1] >= seq {
             let first = directory.first[low - 1]
-            if openBlocks[store]?.first != first {
-                openBlocks[store] = nil
+            if let cached = openBlocks[store].firstIndex(where: { $0.first == first }) {
+                if cached != openBlocks[store].count - 1 { openBlocks[store].append(openBlocks[store].remove(at: cached)) }
+            } else {
                 if blockStatements[store] == nil {
                     blockStatements[store] = prepare("SELECT data FROM \(schema).raw_blocks WHERE first_seq = ?")
                 }
@@ -157,11 +189,14 @@ final class LakeQueryContext: @unchecked Sendable {
                 sqlite3_bind_int64(statement, 1, first)
                 if sqlite3_step(statement) == SQLITE_ROW, let bytes = sqlite3_column_blob(statement, 0) {
                     let buffer = UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, 0)))
-                    if let opened = LakeRawBlock.open(buffer) { openBlocks[store] = (first, opened) }
+                    if let opened = LakeRawBlock.open(buffer) {
+                        if openBlocks[store].count >= Self.openBlockLimit { openBlocks[store].removeFirst() }
+                        openBlocks[store].append((first, opened))
+                    }
                 }
                 sqlite3_reset(statement)
             }
-            guard let open = openBlocks[store], let slice = open.block.record(Int(seq - first)) else { return nil }
+            guard let open = openBlocks[store].last, open.first == first, let slice = open.block.record(Int(seq - first)) else { return nil }
             return slice.withUnsafeBytes(body)
         }
         if tailStatements[store] == nil { tailStatements[store] = prepare("SELECT raw FROM \(schema).raw_tail WHERE seq = ?") }
@@ -175,16 +210,19 @@ final class LakeQueryContext: @unchecked Sendable {
         return body(UnsafeRawBufferPointer(start: bytes, count: count))
     }
 
-    /// Loads record `seq` of `store` into ``recordDoc`` (unless it is already there); false when it is missing or not JSON.
-    func loadRecord(store: Int, seq: Int64) -> Bool {
-        if let loaded = loadedRecord, loaded.store == store, loaded.seq == seq { return true }
-        loadedRecord = nil
+    /// The parsed record `seq` of `store` (parsed again only when another record was parsed since), or nil when
+    /// it is missing or not JSON.
+    func loadRecord(store: Int, seq: Int64) -> OpaquePointer? {
+        guard store >= 0, store < storeCount else { return nil }
+        let doc = recordDocs[store]
+        if loadedRecords[store] == seq { return doc }
+        loadedRecords[store] = nil
         let result = withRecord(store: store, seq: seq) { bytes in
-            tk_lake_doc_load(recordDoc, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count)
+            tk_lake_doc_load(doc, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count)
         }
-        guard result == 0 else { return false }
-        loadedRecord = (store, seq)
-        return true
+        guard result == 0 else { return nil }
+        loadedRecords[store] = seq
+        return doc
     }
 
     /// Parses `text` into ``textDoc``; false when it is not JSON.

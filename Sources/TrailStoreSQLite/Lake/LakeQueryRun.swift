@@ -51,6 +51,7 @@ struct LakeQueryRun: Sendable {
         let context = LakeQueryContext(
             db: db, storeCount: query.stores.count, deadline: deadline, control: control, signal: signal, queryTime: limits.queryTime)
         defer { context.finalizeStatements() }
+        context.memoizesText = query.sql.contains(" JOIN ")
         if let message = LakeFunctions.register(context) { return failed(message) }
         let contextPointer = Unmanaged.passUnretained(context).toOpaque()
         sqlite3_progress_handler(db, Self.progressInterval, { pointer in
