@@ -29,7 +29,8 @@ final class LakeFieldExtractor {
         self.doc = tk_lake_doc_create()
         let map = Self.pointers(for: family)
         symbolPointers = LakePhysicalSchema.symbolColumns.map { map[$0] ?? [] }
-        flagPointers = LakePhysicalSchema.flagColumns.map { family == .cloudTrail ? ["readonly": "/readOnly", "managementevent": "/managementEvent"][$0]! : "" }
+        let flags = ["readonly": "/readOnly", "managementevent": "/managementEvent"]
+        flagPointers = LakePhysicalSchema.flagColumns.map { family == .cloudTrail ? flags[$0] ?? "" : "" }
     }
 
     deinit { tk_lake_doc_destroy(doc) }
@@ -103,8 +104,43 @@ final class LakeFieldExtractor {
             }
         }
         var eventTime: Int64?
-        if let text = scalarText("/eventTime", &value) { eventTime = TimestampLiteral.milliseconds(text) }
+        if tk_lake_get(doc, "/eventTime", 10, 0, &value) == Int32(TK_LAKE_STRING) {
+            let bytes = UnsafeRawBufferPointer(start: value.text.ptr, count: value.text.len)
+            eventTime = Self.cloudTrailTime(bytes) ?? TimestampLiteral.milliseconds(String(decoding: bytes, as: UTF8.self))
+        }
         return LakeRecordFields(eventTime: eventTime, symbols: symbols, flags: flags)
+    }
+
+    /// Epoch milliseconds of CloudTrail's own form, `YYYY-MM-DDTHH:MM:SS[.f…]Z`, without building a String;
+    /// nil for anything else (the caller falls back to the general parser).
+    static func cloudTrailTime(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        guard bytes.count >= 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
+            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"), bytes[bytes.count - 1] == UInt8(ascii: "Z")
+        else { return nil }
+        func digits(_ start: Int, _ count: Int) -> Int64? {
+            var value: Int64 = 0
+            for index in start..<start + count {
+                let digit = Int64(bytes[index]) - 48
+                guard digit >= 0, digit <= 9 else { return nil }
+                value = value * 10 + digit
+            }
+            return value
+        }
+        guard let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2), let hour = digits(11, 2),
+            let minute = digits(14, 2), let second = digits(17, 2), (1...12).contains(month), day >= 1,
+            day <= LakeTime.monthLength(year, month), hour < 24, minute < 60, second < 60
+        else { return nil }
+        var milliseconds: Int64 = 0
+        if bytes.count > 20 {
+            guard bytes[19] == UInt8(ascii: "."), bytes.count > 21 else { return nil }
+            let fraction = bytes.count - 21
+            guard let value = digits(20, Swift.min(fraction, 3)) else { return nil }
+            milliseconds = value * [100, 10, 1][Swift.min(fraction, 3) - 1]
+            if fraction > 3 { guard digits(23, fraction - 3) != nil else { return nil } }
+        } else if bytes[19] != UInt8(ascii: "Z") {
+            return nil
+        }
+        return LakeTime.days(year, month, day) * LakeTime.msPerDay + ((hour * 60 + minute) * 60 + second) * 1000 + milliseconds
     }
 
     /// A string, number or boolean at `pointer` as text; nil for absent, null, objects and arrays.
