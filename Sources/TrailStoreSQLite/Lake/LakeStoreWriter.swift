@@ -86,7 +86,9 @@ final class LakeStoreWriter: @unchecked Sendable {
     func insert(_ records: [AuditRecord], retainFrom: Int64?, db: Database) throws {
         guard !records.isEmpty else { return }
         let events = try db.cachedStatement(sql: Self.insertEventsSQL).sqliteStatement
-        let tail = try db.cachedStatement(sql: "INSERT INTO raw_tail(seq, raw) VALUES (?, ?)").sqliteStatement
+        var pending: [PendingRecord] = []
+        pending.reserveCapacity(records.count)
+        var pendingBytes = 0
         var days: [Int64: (events: Int64, bytes: Int64)] = [:]
         let symbolCount = LakePhysicalSchema.symbolColumns.count
         for record in records {
@@ -107,13 +109,9 @@ final class LakeStoreWriter: @unchecked Sendable {
             for (index, flag) in fields.flags.enumerated() { SQLiteRaw.bind(events, Int32(3 + symbolCount + index), flag) }
             sqlite3_bind_int64(events, Int32(3 + symbolCount + fields.flags.count), Int64(record.raw.count))
             try step(events, db)
-            sqlite3_reset(tail)
-            sqlite3_bind_int64(tail, 1, seq)
-            SQLiteRaw.bind(tail, 2, blob: record.raw)
-            try step(tail, db)
+            pending.append(PendingRecord(seq: seq, raw: record.raw, time: eventTime))
+            pendingBytes += record.raw.count
             nextSeq += 1
-            tailCount += 1
-            tailBytes += record.raw.count
             let day = eventTime >= 0 ? eventTime / 86_400_000 : (eventTime - 86_399_999) / 86_400_000
             days[day, default: (0, 0)].events += 1
             days[day, default: (0, 0)].bytes += Int64(record.raw.count)
@@ -126,7 +124,31 @@ final class LakeStoreWriter: @unchecked Sendable {
                     """, arguments: [day, counts.events, counts.bytes])
         }
         try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'next_seq'", arguments: [nextSeq])
-        if tailCount >= configuration.blockRecords || tailBytes >= configuration.blockBytes { try seal(force: false, db: db) }
+        if tailCount + pending.count >= configuration.blockRecords || tailBytes + pendingBytes >= configuration.blockBytes {
+            // Full blocks are written straight from memory; only the remainder goes to the tail.
+            try seal(force: false, pending: pending, db: db)
+        } else {
+            try insertTail(pending, db: db)
+            tailCount += pending.count
+            tailBytes += pendingBytes
+        }
+    }
+
+    /// A record not yet in a block.
+    struct PendingRecord {
+        var seq: Int64
+        var raw: Data
+        var time: Int64
+    }
+
+    private func insertTail(_ records: some Sequence<PendingRecord>, db: Database) throws {
+        let tail = try db.cachedStatement(sql: "INSERT INTO raw_tail(seq, raw) VALUES (?, ?)").sqliteStatement
+        for record in records {
+            sqlite3_reset(tail)
+            sqlite3_bind_int64(tail, 1, record.seq)
+            SQLiteRaw.bind(tail, 2, blob: record.raw)
+            try step(tail, db)
+        }
     }
 
     private func step(_ statement: OpaquePointer, _ db: Database) throws {
@@ -137,12 +159,18 @@ final class LakeStoreWriter: @unchecked Sendable {
         }
     }
 
-    /// Moves the raw tail into compressed blocks: full blocks only, or everything when `force`.
-    func seal(force: Bool, db: Database) throws {
-        guard tailCount > 0 else { return }
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT t.seq, t.raw, coalesce(e.eventtime, 0) FROM raw_tail t LEFT JOIN events e ON e.seq = t.seq ORDER BY t.seq")
-        var chunk: [(seq: Int64, raw: Data, time: Int64)] = []
+    /// Moves the raw tail, followed by `pending` records (not in the tail yet), into compressed blocks: full blocks
+    /// only, or everything when `force`. What is left becomes the tail.
+    func seal(force: Bool, pending: [PendingRecord] = [], db: Database) throws {
+        guard tailCount > 0 || !pending.isEmpty else { return }
+        var rows: [PendingRecord] = []
+        if tailCount > 0 {
+            let sql = "SELECT t.seq, t.raw, coalesce(e.eventtime, 0) FROM raw_tail t LEFT JOIN events e ON e.seq = t.seq ORDER BY t.seq"
+            for row in try Row.fetchAll(db, sql: sql) { rows.append(PendingRecord(seq: row[0], raw: row[1], time: row[2])) }
+        }
+        let storedThrough = rows.last?.seq ?? Int64.min
+        rows += pending
+        var chunk: [PendingRecord] = []
         var chunkBytes = 0
         var sealedThrough: Int64?
         func emit() throws {
@@ -158,19 +186,18 @@ final class LakeStoreWriter: @unchecked Sendable {
             chunkBytes = 0
         }
         for row in rows {
-            let seq: Int64 = row[0]
-            let raw: Data = row[1]
-            let time: Int64 = row[2]
-            chunk.append((seq, raw, time))
-            chunkBytes += raw.count
+            chunk.append(row)
+            chunkBytes += row.raw.count
             if chunk.count >= configuration.blockRecords || chunkBytes >= configuration.blockBytes { try emit() }
         }
         if force { try emit() }
-        guard let sealedThrough else { return }
-        try db.execute(sql: "DELETE FROM raw_tail WHERE seq <= ?", arguments: [sealedThrough])
-        try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'sealed_through'", arguments: [sealedThrough])
-        let rest = try Row.fetchOne(db, sql: "SELECT count(*), coalesce(sum(length(raw)), 0) FROM raw_tail")
-        tailCount = rest?[0] ?? 0
-        tailBytes = rest?[1] ?? 0
+        if let sealedThrough {
+            try db.execute(sql: "DELETE FROM raw_tail WHERE seq <= ?", arguments: [sealedThrough])
+            try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'sealed_through'", arguments: [sealedThrough])
+        }
+        // The unsealed rest is the new tail; those that came from memory are written to it.
+        try insertTail(chunk.lazy.filter { $0.seq > storedThrough }, db: db)
+        tailCount = chunk.count
+        tailBytes = chunkBytes
     }
 }
