@@ -32,7 +32,9 @@ public final class SQLiteEventDataStore: EventDataStoreStorage {
         }
     }
 
+    /// The store's ID (the file is `<id>.sqlite`).
     public let id: String
+    /// The kind of events the store holds; decides which JSON fields fill the physical columns.
     public let family: LakeStoreFamily
     /// The database file.
     public let path: String
