@@ -231,7 +231,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TrailStoreTests",
-            dependencies: ["TrailModel", "TrailStore", "TrailStoreSQLite", "TrailTesting"]
+            dependencies: ["TrailModel", "TrailStore", "TrailStoreSQLite", "TrailTesting", "TrailLakeSQL"]
         ),
         .testTarget(
             name: "AWSWireTests",

@@ -106,3 +106,6 @@ size_t tk_gzip_bound(size_t in_len);
 #ifdef __cplusplus
 }
 #endif
+
+// CloudTrail Lake storage and query helpers (LakeNative.cpp).
+#include "TrailLake.h"
