@@ -97,7 +97,7 @@ let package = Package(
         .target(
             name: "TrailAPI",
             dependencies: [
-                "TrailModel", "TrailStore", "AWSWire", "ObjectStorage", "TrailDelivery", "TrailArchive",
+                "TrailModel", "TrailStore", "AWSWire", "ObjectStorage", "TrailDelivery", "TrailArchive", "TrailLake",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
@@ -112,7 +112,7 @@ let package = Package(
             name: "TrailServer",
             dependencies: [
                 "TrailModel", "TrailStore", "TrailStoreSQLite", "AWSWire", "TrailAPI", "ObjectStorage", "TrailDelivery",
-                "TrailPipeline", "TrailArchive", "TrailAlerts",
+                "TrailPipeline", "TrailArchive", "TrailAlerts", "TrailLake",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -198,7 +198,7 @@ let package = Package(
         ),
         .target(
             name: "TrailTesting",
-            dependencies: ["TrailModel", "TrailStore", "ObjectStorage"]
+            dependencies: ["TrailModel", "TrailStore", "ObjectStorage", "TrailLakeSQL"]
         ),
         .executableTarget(
             name: "trailkeeper",
@@ -315,7 +315,11 @@ let package = Package(
         ),
         .testTarget(
             name: "TrailLakeTests",
-            dependencies: ["TrailLake", "TrailLakeSQL", "TrailModel", "TrailStore", "TrailTesting"]
+            dependencies: [
+                "TrailLake", "TrailLakeSQL", "TrailModel", "TrailStore", "TrailTesting", "ObjectStorage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .testTarget(
             name: "TrailInsightsTests",
@@ -330,7 +334,7 @@ let package = Package(
             name: "TrailAPITests",
             dependencies: [
                 "TrailModel", "TrailStore", "TrailAPI", "TrailServer", "AWSWire", "TrailTesting", "ObjectStorage",
-                "TrailDelivery", "TrailStoreSQLite",
+                "TrailDelivery", "TrailStoreSQLite", "TrailLake",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

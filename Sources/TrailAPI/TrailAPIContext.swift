@@ -3,6 +3,7 @@ import Metrics
 import ObjectStorage
 import TrailArchive
 import TrailDelivery
+import TrailLake
 import TrailModel
 import TrailStore
 
@@ -60,12 +61,17 @@ public struct TrailAPIContext: Sendable {
     /// The buckets' lifecycle configurations set through the S3 subset (`?lifecycle`); without
     /// one, the subset does not offer that subresource.
     public var lifecycle: BucketLifecycleStore?
+    /// CloudTrail Lake (event data stores, channels, imports); without it only the default channel exists and
+    /// the Lake operations are unknown.
+    public var lake: LakeServices?
 
     public init(
         store: any EventStore, objects: any ObjectStore, deliverer: TrailDeliverer, identity: ServiceIdentity, authenticator: any RequestAuthenticator,
         configuration: Configuration = .init(), now: @escaping @Sendable () -> Int64,
-        metricsText: @escaping @Sendable () async -> String = { "" }, lifecycle: BucketLifecycleStore? = nil
+        metricsText: @escaping @Sendable () async -> String = { "" }, lifecycle: BucketLifecycleStore? = nil,
+        lake: LakeServices? = nil
     ) {
+        self.lake = lake
         self.lifecycle = lifecycle
         self.store = store
         self.objects = objects

@@ -199,4 +199,9 @@ public actor LakeCatalog: EventDataStoreDirectory {
 public struct LakePage<Item: Sendable>: Sendable {
     public var items: [Item]
     public var nextToken: String?
+
+    public init(items: [Item], nextToken: String?) {
+        self.items = items
+        self.nextToken = nextToken
+    }
 }
