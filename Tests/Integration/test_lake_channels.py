@@ -81,10 +81,10 @@ def test_list_channels_pages_and_default_channel_stays(server):
 
 def test_create_channel_refusals(server):
     management = cli(server, "create-event-data-store", "--name", "mgmt")["EventDataStoreArn"]
-    wrong = cli(server, "create-channel", "--name", "c1", "--source", "Custom",
+    wrong = cli(server, "create-channel", "--name", "chan1", "--source", "Custom",
                 "--destinations", f"Type=EVENT_DATA_STORE,Location={management}", check=False)
     assert wrong.returncode != 0 and "InvalidEventDataStoreCategoryException" in wrong.stderr
     store = activity_store(server, "ok-events")
-    source = cli(server, "create-channel", "--name", "c2", "--source", "CloudTrail",
+    source = cli(server, "create-channel", "--name", "chan2", "--source", "CloudTrail",
                  "--destinations", f"Type=EVENT_DATA_STORE,Location={store}", check=False)
     assert source.returncode != 0 and "InvalidSourceException" in source.stderr
