@@ -85,6 +85,9 @@ import TrailTesting
         _ = try await f.catalog.retryImport(job.id)
         try await service.process(try #require(try await f.catalog.nextImportToRun()))
         #expect(await f.records(store).count == 2)
+        let retried = try await f.catalog.importJob(job.id)
+        #expect(retried.statistics.filesCompleted == 1 && retried.statistics.eventsCompleted == 2, "earlier copies still count once")
+        #expect(retried.statistics.failedEntries == 2)
         let listed = try await f.catalog.listImports(maxResults: nil, destination: store.arn, status: .failed, nextToken: nil)
         #expect(listed.items.map(\.id) == [job.id])
     }

@@ -65,7 +65,10 @@ public struct ImportService: Service {
     public func process(_ started: ImportJob) async throws {
         var job = started
         job.status = .inProgress
-        job.statistics = ImportStatistics()
+        // A retry keeps what earlier runs copied (those files are skipped below) and counts failures afresh.
+        job.statistics.failedEntries = 0
+        job.statistics.prefixesFound = 0
+        job.statistics.prefixesCompleted = 0
         job = try await catalog.recordProgress(job)
         guard job.status == .inProgress, let location = ImportJob.location(job.s3LocationURI) else { return }
         let keys: [String]
@@ -99,9 +102,11 @@ public struct ImportService: Service {
                 outcome = await copy(bucket: location.bucket, key: key, location: fileLocation, job: job)
             }
             switch outcome {
-            case .copied(let events, let rejected, let firstRejection):
-                job.statistics.filesCompleted += 1
-                job.statistics.eventsCompleted += Int64(events)
+            case .copied(let events, let rejected, let firstRejection, let isNew):
+                if isNew {
+                    job.statistics.filesCompleted += 1
+                    job.statistics.eventsCompleted += Int64(events)
+                }
                 if rejected > 0 {
                     failed = true
                     job.statistics.failedEntries += Int64(rejected)
@@ -131,7 +136,8 @@ public struct ImportService: Service {
     }
 
     enum FileResult {
-        case copied(events: Int, rejected: Int, firstRejection: String?)
+        /// `isNew`: false when every destination had the file from an earlier run.
+        case copied(events: Int, rejected: Int, firstRejection: String?, isNew: Bool)
         case failure(String, String)
     }
 
@@ -172,16 +178,17 @@ public struct ImportService: Service {
         } catch {
             return .failure("InvalidFileFormat", "The file cannot be read as a CloudTrail log file.")
         }
+        var isNew = false
         do {
             for (store, storage) in try await catalog.importDestinations(job) {
                 let cutoff = await catalog.retentionCutoff(for: store)
-                _ = try await storage.appendImported(records, importID: job.id, key: location, retainFrom: cutoff)
+                if try await storage.appendImported(records, importID: job.id, key: location, retainFrom: cutoff) { isNew = true }
             }
         } catch {
             logger.warning("import append failed", metadata: ["trail.error": "\(String(reflecting: error))"])
             return .failure("InternalError", "The events could not be stored.")
         }
-        return .copied(events: records.count, rejected: rejected, firstRejection: firstRejection)
+        return .copied(events: records.count, rejected: rejected, firstRejection: firstRejection, isNew: isNew)
     }
 
     func listKeys(bucket: String, prefix: String) async throws -> [String] {
