@@ -141,4 +141,23 @@ import TrailTesting
         #expect(try await f.catalog.importJob(job.id).status == .stopped)
         #expect(await f.records(store).isEmpty)
     }
+
+    @Test func anImportLeftInProgressResumesAfterARestart() async throws {
+        let f = LakeFixture()
+        let (objects, service) = try await setUp(f)
+        let store = try await f.create("sss")
+        try await Self.put(objects,
+            bucket: "trail-bucket", key: Self.base + "111122223333_CloudTrail_us-east-1_20231114T2215Z_a.json.gz",
+            body: Self.logFile([RecordFixtures.record(time: f.clock.now, name: "A")]))
+        var job = try await service.start(request(store))
+        job.status = .inProgress
+        try await f.catalog.recordProgress(job)
+
+        let restarted = f.reopened()
+        let resumed = try #require(try await restarted.nextImportToRun())
+        #expect(resumed.id == job.id && resumed.status == .inProgress)
+        try await ImportService(catalog: restarted, objects: objects, logger: Logger(label: "test")).process(resumed)
+        #expect(try await restarted.importJob(job.id).status == .completed)
+        #expect(await f.records(store).map(\.eventName) == ["A"])
+    }
 }
