@@ -137,6 +137,7 @@ import TrailTesting
         let a = try await f.create("aaa", tags: [TrailModel.Tag(key: TableAlias.tag, value: "event_data_store_ID")])
         #expect(try await f.catalog.storeEntries().first?.aliases == ["event_data_store_ID"])
         #expect(await lakeCode { _ = try await f.create("bbb", tags: [TrailModel.Tag(key: TableAlias.tag, value: "EVENT_DATA_STORE_id")]) } == .invalidTagParameter)
+        f.clock.advance(by: 1)
         let b = try await f.create("bbb")
         #expect(await lakeCode { try await f.catalog.changeTags(of: b.arn, adding: [TrailModel.Tag(key: TableAlias.tag, value: a.id)]) } == .invalidTagParameter)
         try await f.catalog.changeTags(of: b.arn, adding: [TrailModel.Tag(key: TableAlias.tag, value: "eds-ID"), TrailModel.Tag(key: "team", value: "x")])
