@@ -102,4 +102,21 @@ import TrailTesting
         #expect(await f.records(other).isEmpty)
         #expect(await f.records(management).isEmpty)
     }
+
+    @Test func runIngestsUntilCancelled() async throws {
+        let f = LakeFixture()
+        let s = try await f.create("live")
+        let ingest = LakeIngestService(
+            catalog: f.catalog, journal: f.journal, logger: Logger(label: "test"), idleInterval: .milliseconds(10))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await ingest.run() }
+            _ = try await f.journal.append([RecordFixtures.record(time: f.clock.now, name: "Live")])
+            let deadline = ContinuousClock.now + .seconds(10)
+            while await f.records(s).isEmpty, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            group.cancelAll()
+        }
+        #expect(await f.records(s).map(\.eventName) == ["Live"])
+    }
 }

@@ -49,7 +49,7 @@ public struct ImportService: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 while !Task.isShuttingDownGracefully, let job = try await catalog.nextImportToRun() {
                     try await process(job)

@@ -36,7 +36,7 @@ public struct LakeIngestService: Service {
     /// Ingests until graceful shutdown; the batch in progress is finished first.
     public func run() async throws {
         let reader = RecordFieldReader()
-        while !Task.isShuttingDownGracefully {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             var progressed = false
             do {
                 progressed = try await step(reader: reader)

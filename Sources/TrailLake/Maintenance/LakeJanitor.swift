@@ -26,7 +26,7 @@ public struct LakeJanitor: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let report = try await pass()
                 if !report.purged.isEmpty {
