@@ -200,7 +200,7 @@ let package = Package(
         ),
         .target(
             name: "TrailTesting",
-            dependencies: ["TrailModel", "TrailStore", "ObjectStorage"]
+            dependencies: ["TrailModel", "TrailStore", "ObjectStorage", "TrailLakeSQL"]
         ),
         .executableTarget(
             name: "trailkeeper",

@@ -64,14 +64,19 @@ public struct TrailAPIContext: Sendable {
     /// CloudTrail Lake queries (StartQuery, DescribeQuery, …); those operations answer
     /// UnsupportedOperationException without it.
     public var queries: QueryService?
+    /// CloudTrail Lake (event data stores, channels, imports); without it only the default channel exists and
+    /// the Lake operations are unknown.
+    public var lake: LakeServices?
 
     public init(
         store: any EventStore, objects: any ObjectStore, deliverer: TrailDeliverer, identity: ServiceIdentity, authenticator: any RequestAuthenticator,
         configuration: Configuration = .init(), now: @escaping @Sendable () -> Int64,
         metricsText: @escaping @Sendable () async -> String = { "" }, lifecycle: BucketLifecycleStore? = nil,
-        queries: QueryService? = nil
+        queries: QueryService? = nil,
+        lake: LakeServices? = nil
     ) {
         self.queries = queries
+        self.lake = lake
         self.lifecycle = lifecycle
         self.store = store
         self.objects = objects

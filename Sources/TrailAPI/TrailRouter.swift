@@ -1,6 +1,7 @@
 import CoreMetrics
 import Hummingbird
 import NIOCore
+import TrailLake
 import TrailStore
 
 /// Builds the router for every Trailkeeper endpoint on the one port.
@@ -29,10 +30,12 @@ public func buildRouter(_ api: TrailAPIContext) -> Router<TrailRequestContext> {
 
     var operations = CloudTrailOperations()
     let lookup = LookupEventsOperation(api: api)
-    let channels = ChannelOperations(api: api)
     operations.register("LookupEvents") { input, invocation in try await lookup(input, invocation) }
-    operations.register("ListChannels") { input, invocation in try await channels.list(input, invocation) }
-    operations.register("GetChannel") { input, invocation in try await channels.get(input, invocation) }
+    ChannelOperations(api: api).register(in: &operations)
+    if let lake = api.lake {
+        EventDataStoreOperations(catalog: lake.catalog).register(in: &operations)
+        ImportOperations(lake: lake).register(in: &operations)
+    }
     TrailOperations(api: api).register(in: &operations)
     QueryOperations(api: api).register(in: &operations)
     let table = operations

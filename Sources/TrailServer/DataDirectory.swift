@@ -28,6 +28,12 @@ public struct DataDirectory: Sendable {
     public var lifecyclePath: String { path + "/lifecycle" }
     /// Scheduled backup jobs' state: `<job>.json` with the last run's report.
     public var backupsPath: String { path + "/backups" }
+    /// CloudTrail Lake: the catalog and the event data stores' files.
+    public var lakePath: String { path + "/lake" }
+    /// The Lake catalog (event data stores, channels, imports).
+    public var lakeCatalogPath: String { lakePath + "/lake.sqlite" }
+    /// One file per event data store: `<id>.sqlite`.
+    public var lakeStoresPath: String { lakePath + "/stores" }
 
     /// Creates the directory when missing.
     public func prepare() throws {

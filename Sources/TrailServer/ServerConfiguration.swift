@@ -25,7 +25,8 @@ import Yams
 /// - `sns-endpoint` | `TRAILKEEPER_SNS_ENDPOINT` | none (trail notifications published to SNS: a URL, or `aws`)
 /// - `lifecycle` (YAML only) | — | none (lifecycle rules and their schedule: ``LifecycleSettings``)
 /// - `backups` (YAML only) | — | none (scheduled backup jobs, a list: ``BackupJobConfiguration``)
-/// - `lake` (YAML only; its `query` mapping) | `TRAILKEEPER_LAKE_QUERY_*` | see ``QuerySettings``
+/// - `lake` (YAML section; `TRAILKEEPER_LAKE_*` variables) | — | defaults of ``LakeSettings``; its `query` mapping
+///   (`TRAILKEEPER_LAKE_QUERY_*`): ``QuerySettings``
 /// - `governance-bypass-keys` | `TRAILKEEPER_GOVERNANCE_BYPASS_KEYS` | every key (access key IDs, comma-separated
 ///   or a YAML list, whose `x-amz-bypass-governance-retention` is honoured; `none` for no one)
 ///
@@ -62,6 +63,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var governanceBypassKeys: Set<String>?
     /// CloudTrail Lake queries (`lake.query`).
     public var lakeQuery = QuerySettings()
+    /// CloudTrail Lake settings (the `lake:` section).
+    public var lake = LakeSettings()
 
     public init() {}
 
@@ -90,7 +93,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         var pipelineSection: [String: Any]?
         var lifecycleSection: [String: Any]?
         var backupsSection: Any?
-        var lakeSection: [String: Any]?
+        var lakeSection: [String: Any] = [:]
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw ConfigurationError("cannot read the configuration file \(file)")
@@ -129,7 +132,7 @@ public struct ServerConfiguration: Sendable, Hashable {
                     }
                     if key == "lake" {
                         guard let section = value as? [String: Any] else {
-                            throw ConfigurationError("'lake' must be a mapping (query, …)")
+                            throw ConfigurationError("'lake' must be a mapping (max-event-data-stores, pending-deletion-period, query, …)")
                         }
                         lakeSection = section
                         continue
@@ -224,7 +227,8 @@ public struct ServerConfiguration: Sendable, Hashable {
                 throw ConfigurationError("lifecycle: \(error)")
             }
         }
-        c.lakeQuery = try QuerySettings(section: lakeSection?["query"], environment: environment)
+        c.lake = try LakeSettings(section: lakeSection, environment: environment)
+        c.lakeQuery = try QuerySettings(section: lakeSection["query"], environment: environment)
         if let backupsSection {
             do {
                 c.backups = try BackupJobConfiguration.list(backupsSection)

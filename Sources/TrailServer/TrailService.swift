@@ -9,6 +9,7 @@ import TrailAPI
 import TrailAlerts
 import TrailArchive
 import TrailDelivery
+import TrailLake
 import TrailModel
 import TrailPipeline
 import TrailStore
@@ -21,11 +22,16 @@ import UnixSignals
 ///   - configuration: resolved settings.
 ///   - logger: the application's logger (bootstrapped by `main`).
 ///   - metricsText: renders `/metrics` (the Prometheus registry that `main` bootstrapped).
+///   - lakeStorage: opens event data store files under the given directory (`DATA_DIR/lake/stores`); SQLite files
+///     (``SQLiteEventDataStoreFactory``) by default.
 /// - Returns: a service group to run; it stops on SIGTERM/SIGINT, draining in-flight requests
 ///   first and closing the journal last.
 public func buildServiceGroup(
     configuration: ServerConfiguration, logger: Logger,
-    metricsText: @escaping @Sendable () async -> String = { "" }
+    metricsText: @escaping @Sendable () async -> String = { "" },
+    lakeStorage: @Sendable (String) throws -> any EventDataStoreStorageFactory = {
+        SQLiteEventDataStoreFactory(directory: URL(fileURLWithPath: $0))
+    }
 ) async throws -> ServiceGroup {
     let directory = DataDirectory(path: configuration.dataDirectory)
     try directory.prepare()
@@ -47,19 +53,28 @@ public func buildServiceGroup(
         // the delivery, as S3 would announce it to SQS.
         deliveryConfiguration.pipelineQueue = EmbeddedQueue.defaultName
     }
+    let signingKeys = try SigningKeyRing(directory: directory.signingKeysPath, rotation: configuration.signingKeyRotation)
     let deliverer = TrailDeliverer(
         journal: store, state: delivery, catalog: try TrailCatalog(directory: directory.trailsPath), objects: trailObjects,
-        keys: try SigningKeyRing(directory: directory.signingKeysPath, rotation: configuration.signingKeyRotation),
+        keys: signingKeys,
         identity: identity,
         configuration: deliveryConfiguration,
         logger: logger, now: { Int64(Date().timeIntervalSince1970) })
     let lifecycleStore = BucketLifecycleStore(directory: directory.lifecyclePath)
+    let lake = try LakeAssembly.build(
+        settings: configuration.lake, directory: directory, journal: store, objects: trailObjects, identity: identity,
+        organizationID: configuration.organizationID, storage: try lakeStorage(directory.lakeStoresPath), logger: logger)
+    let queries = try LakeQueryAssembly.build(
+        settings: configuration.lakeQuery, dataDirectory: directory.path, stores: lake.services.catalog,
+        executor: SQLiteLakeQueryExecutor(storesDirectory: URL(fileURLWithPath: directory.lakeStoresPath)),
+        objects: trailObjects, keys: signingKeys, identity: identity, logger: logger)
     let api = TrailAPIContext(
         store: store, objects: trailObjects, deliverer: deliverer, identity: identity, authenticator: SigV4Authenticator(keys: keys),
         configuration: .init(
             retentionDays: configuration.retentionDays, maximumRecordSize: configuration.maximumRecordBytes,
             organizationID: configuration.organizationID, governanceBypassKeys: configuration.governanceBypassKeys),
-        now: { Int64(Date().timeIntervalSince1970) }, metricsText: metricsText, lifecycle: lifecycleStore)
+        now: { Int64(Date().timeIntervalSince1970) }, metricsText: metricsText, lifecycle: lifecycleStore,
+        queries: queries, lake: lake.services)
     let host = configuration.host
     let app = Application(
         router: buildRouter(api),
@@ -85,6 +100,8 @@ public func buildServiceGroup(
         DeliveryService(deliverer: deliverer, period: .seconds(1), logger: logger),
         retention,
     ]
+    services += lake.lifecycleServices
+    services.append(queries)
     if let settings = configuration.pipeline {
         let assembly: PipelineAssembly
         do {

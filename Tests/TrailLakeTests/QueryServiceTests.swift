@@ -215,7 +215,7 @@ import TrailStore
     }
 
     @Test func resultsExpireSevenDaysAfterTheQueryEnds() async throws {
-        let clock = TestClock()
+        let clock = QueryTestClock()
         let folder = QueryFixtures.temporaryDirectory()
         let service = try QueryFixtures.service(executor: FakeExecutor(rows: 3), folder: folder, clock: clock)
         let id = try await QueryFixtures.running(service) {
@@ -235,7 +235,7 @@ import TrailStore
 
     @Test func aRestartFailsRunningQueriesAndRequeuesQueuedOnes() async throws {
         let folder = QueryFixtures.temporaryDirectory()
-        let clock = TestClock()
+        let clock = QueryTestClock()
         let first = try QueryFixtures.service(executor: FakeExecutor(rows: 0), folder: folder, clock: clock)
         // Never run: both stay QUEUED on disk; then one is made RUNNING, as a crash mid-query leaves it.
         let interrupted = try await first.start(statement: QueryFixtures.statement)
@@ -264,7 +264,7 @@ import TrailStore
     }
 
     @Test func listQueriesFiltersAndPagesNewestFirst() async throws {
-        let clock = TestClock()
+        let clock = QueryTestClock()
         let service = try QueryFixtures.service(executor: FakeExecutor(rows: 0), clock: clock)
         var ids: [String] = []
         for _ in 0..<5 {

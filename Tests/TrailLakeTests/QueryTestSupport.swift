@@ -96,7 +96,7 @@ final class CallCounter: Sendable {
 }
 
 /// A settable clock in epoch milliseconds.
-final class TestClock: Sendable {
+final class QueryTestClock: Sendable {
     let value: Mutex<Int64>
     init(_ start: Int64 = 1_700_000_000_000) { value = Mutex(start) }
     func now() -> Int64 { value.withLock { $0 } }
@@ -114,7 +114,7 @@ enum QueryFixtures {
 
     static func service(
         executor: any LakeQueryExecutor, directory: FakeDirectory = FakeDirectory(), folder: String = temporaryDirectory(),
-        configuration: QueryService.Configuration = .init(), clock: TestClock = TestClock(), delivery: ResultDelivery? = nil,
+        configuration: QueryService.Configuration = .init(), clock: QueryTestClock = QueryTestClock(), delivery: ResultDelivery? = nil,
         key: [UInt8] = Array(repeating: 7, count: 32)
     ) throws -> QueryService {
         QueryService(

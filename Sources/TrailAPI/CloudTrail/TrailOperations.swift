@@ -1,6 +1,7 @@
 import Foundation
 import ObjectStorage
 import TrailDelivery
+import TrailLake
 import TrailModel
 import TrailStore
 
@@ -436,6 +437,11 @@ struct TrailOperations: Sendable {
 
     func addTags(_ input: JSONInput) async throws -> JSONOut {
         guard let id = try input.string("ResourceId") else { throw Self.error("InvalidParameterException", "ResourceId is required.") }
+        if let lake = api.lake, LakeCatalog.isLakeResource(id) {
+            let tags = try LakeShapes.tags(input, "TagsList")
+            try await LakeErrorMapping.mapping { try await lake.catalog.changeTags(of: id, adding: tags) }
+            return Self.empty
+        }
         let t = try await tagged(id)
         let tags = try Self.tags(input, "TagsList")
         var merged = t.tags
@@ -454,6 +460,11 @@ struct TrailOperations: Sendable {
 
     func removeTags(_ input: JSONInput) async throws -> JSONOut {
         guard let id = try input.string("ResourceId") else { throw Self.error("InvalidParameterException", "ResourceId is required.") }
+        if let lake = api.lake, LakeCatalog.isLakeResource(id) {
+            let tags = try LakeShapes.tags(input, "TagsList")
+            try await LakeErrorMapping.mapping { try await lake.catalog.changeTags(of: id, removing: tags) }
+            return Self.empty
+        }
         let t = try await tagged(id)
         let tags = try Self.tags(input, "TagsList")
         let remaining = t.tags.filter { existing in
@@ -476,6 +487,14 @@ struct TrailOperations: Sendable {
         out.beginObject()
         out.beginArray("ResourceTagList")
         for id in ids {
+            if let lake = api.lake, LakeCatalog.isLakeResource(id) {
+                let tags = try await LakeErrorMapping.mapping { try await lake.catalog.tags(of: id) }
+                out.beginObject()
+                out.string("ResourceId", id)
+                LakeShapes.tags("TagsList", tags, into: &out)
+                out.endObject()
+                continue
+            }
             let t = try await tagged(id)
             out.beginObject()
             out.string("ResourceId", t.trailARN)

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import NIOFoundationEssentialsCompat
+import TrailLake
 import TrailModel
 import TrailStore
 
@@ -32,9 +33,21 @@ struct PutAuditEventsHandler: Sendable {
         if channelReference.hasPrefix("arn:") && !channelReference.contains(":channel/") {
             throw fail("InvalidChannelARN", "\(channelReference) is not a channel ARN")
         }
-        let channel = api.identity.defaultChannel
-        guard channel.isNamed(by: channelReference) else {
-            throw fail("ChannelNotFound", "Channel \(channelReference) was not found")
+        let channel: TrailModel.Channel
+        if let catalog = api.lake?.catalog {
+            // Channels created through CreateChannel, and the default one.
+            do {
+                channel = try await catalog.channelForIngest(channelReference)
+            } catch let e as LakeError where e.code == .channelARNInvalid {
+                throw fail("InvalidChannelARN", e.message)
+            } catch is LakeError {
+                throw fail("ChannelNotFound", "Channel \(channelReference) was not found")
+            }
+        } else {
+            channel = api.identity.defaultChannel
+            guard channel.isNamed(by: channelReference) else {
+                throw fail("ChannelNotFound", "Channel \(channelReference) was not found")
+            }
         }
         if let external = parameters["externalId"].map(String.init), external.count < 2 || external.count > 1224 {
             throw fail("ValidationException", "externalId must be between 2 and 1224 characters")
@@ -119,6 +132,11 @@ struct PutAuditEventsHandler: Sendable {
             }
         }
         if !failed.isEmpty { metrics.rejected.increment(by: failed.count) }
+        if let catalog = api.lake?.catalog {
+            await catalog.recordIngestion(
+                channelARN: channel.arn, eventID: successful.last?.1 ?? accepted.last?.1.eventID,
+                errorCode: successful.isEmpty ? failed.first?.1.errorCode : nil)
+        }
         var out = JSONOut()
         out.beginObject()
         out.beginArray("successful")

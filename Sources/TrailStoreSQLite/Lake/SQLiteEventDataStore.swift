@@ -110,7 +110,9 @@ public final class SQLiteEventDataStore: EventDataStoreStorage {
     public func append(_ records: [AuditRecord], position: Int64, retainFrom: Int64?) async throws {
         try await write { db, writer in
             try writer.insert(records, retainFrom: retainFrom, db: db)
-            try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'ingest_position'", arguments: [position])
+            // Never backwards: a store (re)started at the journal's end may race a batch already in flight.
+            try db.execute(
+                sql: "UPDATE meta SET value = max(CAST(value AS INTEGER), ?) WHERE key = 'ingest_position'", arguments: [position])
         }
     }
 
