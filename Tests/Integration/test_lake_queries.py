@@ -5,6 +5,7 @@ import gzip
 import hashlib
 import json
 import os
+import time
 
 import pytest
 from botocore.exceptions import ClientError
