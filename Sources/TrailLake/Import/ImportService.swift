@@ -62,6 +62,9 @@ public struct ImportService: Service {
     }
 
     /// Runs one import to its end (or until it is stopped).
+    // Not optimised: Swift 6.3.1's optimiser crashes (signal 11 in LLVM's coroutine splitting) on this function in
+    // release builds; it only orchestrates calls, so nothing measurable is lost.
+    @_optimize(none)
     public func process(_ started: ImportJob) async throws {
         var job = started
         job.status = .inProgress
@@ -71,18 +74,7 @@ public struct ImportService: Service {
         job.statistics.prefixesCompleted = 0
         job = try await catalog.recordProgress(job)
         guard job.status == .inProgress, let location = ImportJob.location(job.s3LocationURI) else { return }
-        let keys: [String]
-        do {
-            keys = try await listKeys(bucket: location.bucket, prefix: location.prefix)
-        } catch {
-            job.status = .failed
-            try await catalog.recordFileOutcome(
-                ImportFileOutcome(
-                    importID: job.id, location: job.s3LocationURI, status: .failed, errorType: "AccessDenied",
-                    errorMessage: "The S3 location cannot be listed.", lastUpdated: catalog.now()))
-            try await catalog.recordProgress(job)
-            return
-        }
+        guard let keys = try await listedKeys(job: &job, bucket: location.bucket, prefix: location.prefix) else { return }
         let decisions = ImportSourceListing.decide(
             keys: keys, prefix: location.prefix, start: job.startEventTime, end: job.endEventTime)
         let files = keys.filter { decisions[$0] != .skip }
@@ -95,30 +87,9 @@ public struct ImportService: Service {
             if try await catalog.importJob(job.id).status == .stopped { return }
             try Task.checkCancellation()
             let fileLocation = "s3://\(location.bucket)/\(key)"
-            let outcome: FileResult
-            if decisions[key] == .unsupported {
-                outcome = .failure("UnsupportedFileFormat", "Only gzip-compressed log files (.json.gz) can be imported.")
-            } else {
-                outcome = await copy(bucket: location.bucket, key: key, location: fileLocation, job: job)
-            }
-            switch outcome {
-            case .copied(let events, let rejected, let firstRejection, let isNew):
-                if isNew {
-                    job.statistics.filesCompleted += 1
-                    job.statistics.eventsCompleted += Int64(events)
-                }
-                if rejected > 0 {
-                    failed = true
-                    job.statistics.failedEntries += Int64(rejected)
-                    try await record(job, fileLocation, .failed, "InvalidEventFormat", firstRejection)
-                } else if try await hadFailed(job, fileLocation) {
-                    try await record(job, fileLocation, .succeeded, nil, nil)
-                }
-            case .failure(let type, let message):
-                failed = true
-                job.statistics.failedEntries += 1
-                try await record(job, fileLocation, .failed, type, message)
-            }
+            let outcome = await fileOutcome(
+                bucket: location.bucket, key: key, unsupported: decisions[key] == .unsupported, location: fileLocation, job: job)
+            if try await account(outcome, in: &job, location: fileLocation) { failed = true }
             let folder = key.split(separator: "/").dropLast().joined(separator: "/")
             remaining[folder, default: 1] -= 1
             if remaining[folder] == 0 { job.statistics.prefixesCompleted += 1 }
@@ -133,6 +104,56 @@ public struct ImportService: Service {
                 "trail.import.id": "\(job.id)", "trail.import.status": "\(job.status.rawValue)",
                 "trail.import.events": "\(job.statistics.eventsCompleted)",
             ])
+    }
+
+    /// Lists the import location; on failure records the failure entry, marks the job FAILED and returns nil.
+    func listedKeys(job: inout ImportJob, bucket: String, prefix: String) async throws -> [String]? {
+        do {
+            return try await listKeys(bucket: bucket, prefix: prefix)
+        } catch {
+            job.status = .failed
+            try await catalog.recordFileOutcome(
+                ImportFileOutcome(
+                    importID: job.id, location: job.s3LocationURI, status: .failed, errorType: "AccessDenied",
+                    errorMessage: "The S3 location cannot be listed.", lastUpdated: catalog.now()))
+            try await catalog.recordProgress(job)
+            return nil
+        }
+    }
+
+    /// What importing one file did (an unsupported file fails without being read).
+    func fileOutcome(bucket: String, key: String, unsupported: Bool, location: String, job: ImportJob) async -> FileResult {
+        if unsupported {
+            return .failure("UnsupportedFileFormat", "Only gzip-compressed log files (.json.gz) can be imported.")
+        }
+        return await copy(bucket: bucket, key: key, location: location, job: job)
+    }
+
+    /// Adds one file's outcome to the job's statistics and failure entries.
+    /// - Returns: whether the file counts as a failure.
+    /// (Kept out of `process`'s loop: Swift 6.3's optimiser crashes splitting that coroutine otherwise.)
+    func account(_ outcome: FileResult, in job: inout ImportJob, location: String) async throws -> Bool {
+        switch outcome {
+        case .copied(let events, let rejected, let firstRejection, let isNew):
+            if isNew {
+                job.statistics.filesCompleted += 1
+                job.statistics.eventsCompleted += Int64(events)
+            }
+            if rejected > 0 {
+                job.statistics.failedEntries += Int64(rejected)
+                try await record(job, location, .failed, "InvalidEventFormat", firstRejection)
+                return true
+            }
+            let earlierFailure = try await hadFailed(job, location)
+            if earlierFailure {
+                try await record(job, location, .succeeded, nil, nil)
+            }
+            return false
+        case .failure(let type, let message):
+            job.statistics.failedEntries += 1
+            try await record(job, location, .failed, type, message)
+            return true
+        }
     }
 
     enum FileResult {
