@@ -112,7 +112,7 @@ let package = Package(
             name: "TrailServer",
             dependencies: [
                 "TrailModel", "TrailStore", "TrailStoreSQLite", "AWSWire", "TrailAPI", "ObjectStorage", "TrailDelivery",
-                "TrailPipeline", "TrailArchive", "TrailAlerts",
+                "TrailPipeline", "TrailArchive", "TrailAlerts", "TrailInsights",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -194,7 +194,11 @@ let package = Package(
         // Insights (issue 6): per-minute counting, the detection state machine, Start/End records.
         .target(
             name: "TrailInsights",
-            dependencies: ["TrailModel"]
+            dependencies: [
+                "TrailModel", "TrailStore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "TrailTesting",
@@ -205,6 +209,7 @@ let package = Package(
             dependencies: [
                 "TrailModel", "TrailStore", "TrailStoreSQLite", "AWSWire", "TrailServer", "ObjectStorage", "TrailIntegrity",
                 "TrailDelivery", "TrailDetection", "TrailAlerts", "TrailPipeline", "TrailStorePostgres", "TrailArchive",
+                "TrailInsights",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -319,12 +324,15 @@ let package = Package(
         ),
         .testTarget(
             name: "TrailInsightsTests",
-            dependencies: ["TrailInsights", "TrailModel"],
+            dependencies: [
+                "TrailInsights", "TrailModel", "TrailStore", "TrailStoreSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             resources: [.copy("Resources")]
         ),
         .testTarget(
             name: "TrailServerTests",
-            dependencies: ["TrailServer", "TrailModel", "TrailStore", "TrailTesting", "TrailArchive"]
+            dependencies: ["TrailServer", "TrailModel", "TrailStore", "TrailTesting", "TrailArchive", "TrailInsights"]
         ),
         .testTarget(
             name: "TrailAPITests",

@@ -60,12 +60,16 @@ public struct TrailAPIContext: Sendable {
     /// The buckets' lifecycle configurations set through the S3 subset (`?lifecycle`); without
     /// one, the subset does not offer that subresource.
     public var lifecycle: BucketLifecycleStore?
+    /// The Insights analyzer's counts (ListInsightsMetricData); `nil` when Insights is disabled.
+    public var insights: (any InsightStateStore)?
 
     public init(
         store: any EventStore, objects: any ObjectStore, deliverer: TrailDeliverer, identity: ServiceIdentity, authenticator: any RequestAuthenticator,
         configuration: Configuration = .init(), now: @escaping @Sendable () -> Int64,
-        metricsText: @escaping @Sendable () async -> String = { "" }, lifecycle: BucketLifecycleStore? = nil
+        metricsText: @escaping @Sendable () async -> String = { "" }, lifecycle: BucketLifecycleStore? = nil,
+        insights: (any InsightStateStore)? = nil
     ) {
+        self.insights = insights
         self.lifecycle = lifecycle
         self.store = store
         self.objects = objects

@@ -34,6 +34,7 @@ public func buildRouter(_ api: TrailAPIContext) -> Router<TrailRequestContext> {
     operations.register("ListChannels") { input, invocation in try await channels.list(input, invocation) }
     operations.register("GetChannel") { input, invocation in try await channels.get(input, invocation) }
     TrailOperations(api: api).register(in: &operations)
+    InsightOperations(api: api).register(in: &operations)
     let table = operations
 
     router.group("/")

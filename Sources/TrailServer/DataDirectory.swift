@@ -28,6 +28,8 @@ public struct DataDirectory: Sendable {
     public var lifecyclePath: String { path + "/lifecycle" }
     /// Scheduled backup jobs' state: `<job>.json` with the last run's report.
     public var backupsPath: String { path + "/backups" }
+    /// The Insights analyzer's counts, detector state and position (`TrailStoreSQLite.SQLiteInsightStateStore`).
+    public var insightsStatePath: String { path + "/insights.sqlite" }
 
     /// Creates the directory when missing.
     public func prepare() throws {

@@ -25,6 +25,7 @@ import Yams
 /// - `sns-endpoint` | `TRAILKEEPER_SNS_ENDPOINT` | none (trail notifications published to SNS: a URL, or `aws`)
 /// - `lifecycle` (YAML only) | — | none (lifecycle rules and their schedule: ``LifecycleSettings``)
 /// - `backups` (YAML only) | — | none (scheduled backup jobs, a list: ``BackupJobConfiguration``)
+/// - `insights` (YAML section; `TRAILKEEPER_INSIGHTS_*`) | — | enabled with the defaults of ``InsightsSettings``
 /// - `governance-bypass-keys` | `TRAILKEEPER_GOVERNANCE_BYPASS_KEYS` | every key (access key IDs, comma-separated
 ///   or a YAML list, whose `x-amz-bypass-governance-retention` is honoured; `none` for no one)
 ///
@@ -59,6 +60,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var backups: [BackupJobConfiguration] = []
     /// The access keys allowed to bypass governance-mode Object Lock retention; every key when nil.
     public var governanceBypassKeys: Set<String>?
+    /// The Insights analyzer (the `insights:` section).
+    public var insights = InsightsSettings()
 
     public init() {}
 
@@ -67,10 +70,11 @@ public struct ServerConfiguration: Sendable, Hashable {
         "host", "port", "data-dir", "account-id", "region", "retention-days", "log-level", "max-record-bytes",
         "durable-commits", "delivery-interval", "digest-interval", "signing-key-rotation", "max-log-file-bytes",
         "organization-id", "pipeline", "s3-endpoint", "sns-endpoint", "lifecycle", "backups", "governance-bypass-keys",
+        "insights",
     ]
 
     /// The keys that hold a mapping rather than a value.
-    static let sections: Set<String> = ["pipeline", "lifecycle", "backups"]
+    static let sections: Set<String> = ["pipeline", "lifecycle", "backups", "insights"]
 
     /// Resolves the configuration from its sources.
     ///
@@ -86,6 +90,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         var pipelineSection: [String: Any]?
         var lifecycleSection: [String: Any]?
         var backupsSection: Any?
+        var insightsSection: [String: Any]?
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw ConfigurationError("cannot read the configuration file \(file)")
@@ -120,6 +125,13 @@ public struct ServerConfiguration: Sendable, Hashable {
                     }
                     if key == "backups" {
                         backupsSection = value
+                        continue
+                    }
+                    if key == "insights" {
+                        guard let section = value as? [String: Any] else {
+                            throw ConfigurationError("'insights' must be a mapping (enabled, call-rate, warmup, …)")
+                        }
+                        insightsSection = section
                         continue
                     }
                     if let list = value as? [Any] {
@@ -219,6 +231,7 @@ public struct ServerConfiguration: Sendable, Hashable {
                 throw ConfigurationError("\(error)")
             }
         }
+        c.insights = try InsightsSettings(section: insightsSection, environment: environment)
         return c
     }
 

@@ -54,12 +54,15 @@ public func buildServiceGroup(
         configuration: deliveryConfiguration,
         logger: logger, now: { Int64(Date().timeIntervalSince1970) })
     let lifecycleStore = BucketLifecycleStore(directory: directory.lifecyclePath)
+    let insights = try InsightsAssembly.build(
+        settings: configuration.insights, directory: directory, journal: store, catalog: deliverer.catalog, logger: logger)
     let api = TrailAPIContext(
         store: store, objects: trailObjects, deliverer: deliverer, identity: identity, authenticator: SigV4Authenticator(keys: keys),
         configuration: .init(
             retentionDays: configuration.retentionDays, maximumRecordSize: configuration.maximumRecordBytes,
             organizationID: configuration.organizationID, governanceBypassKeys: configuration.governanceBypassKeys),
-        now: { Int64(Date().timeIntervalSince1970) }, metricsText: metricsText, lifecycle: lifecycleStore)
+        now: { Int64(Date().timeIntervalSince1970) }, metricsText: metricsText, lifecycle: lifecycleStore,
+        insights: insights?.state)
     let host = configuration.host
     let app = Application(
         router: buildRouter(api),
@@ -85,6 +88,8 @@ public func buildServiceGroup(
         DeliveryService(deliverer: deliverer, period: .seconds(1), logger: logger),
         retention,
     ]
+    // Insights: counts and detection on the journal; its records reach trails, lookup and rules.
+    services += insights?.services ?? []
     if let settings = configuration.pipeline {
         let assembly: PipelineAssembly
         do {
