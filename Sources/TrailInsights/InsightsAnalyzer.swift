@@ -44,7 +44,7 @@ public actor InsightsAnalyzer: Service {
     private var position: Int64 = 0
     private var detectors: [InsightType: InsightDetector] = [:]
     private var enabledAt: [InsightType: Int64] = [:]
-    private var lastPrune: Int64 = .min
+    private var lastPrune: Int64?
     let reader = RecordFieldReader()
 
     /// Creates an analyzer.
@@ -210,7 +210,7 @@ public actor InsightsAnalyzer: Service {
 
     /// Hourly: drops counts past retention and detector series that hold nothing.
     private func maintain(time: Int64) async throws {
-        guard time - lastPrune >= 3600 else { return }
+        if let lastPrune, time - lastPrune < 3600 { return }
         lastPrune = time
         let cutoff = InsightEventFields.minute(of: time) - Int64(configuration.countRetentionDays) * 1440
         let removed = try await store.removeCounts(before: cutoff)

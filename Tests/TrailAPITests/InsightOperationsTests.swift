@@ -60,7 +60,7 @@ struct InsightOperationsTests {
 
             (_, body) = try await client.cloudTrail("GetTrail", ["Name": "audit"])
             #expect((body["Trail"] as? [String: Any])?["HasInsightSelectors"] as? Bool == true)
-            let trail = try #require(api.deliverer.catalog.all().first)
+            let trail = try #require(await api.deliverer.catalog.all().first)
             #expect(trail.insightSelectors?.map(\.insightType) == [.apiCallRate, .apiErrorRate])
 
             // An empty list turns Insights off.
