@@ -12,6 +12,8 @@ extension InsightsAnalyzer {
         public var backfill: Int64
         /// Journal entries read per step.
         public var batchSize: Int
+        /// While catching up, entries counted between commits of the state (always committed once caught up).
+        public var commitInterval: Int
         /// Pause between steps when the journal has nothing new.
         public var poll: Duration
         /// Days of per-minute counts kept (baselines after a restart, ListInsightsMetricData). Default 90.
@@ -23,13 +25,14 @@ extension InsightsAnalyzer {
         public init(
             callRate: InsightThresholds = .callRate, errorRate: InsightThresholds = .errorRate,
             baselineWindow: BaselineWindow = .fromMidnightSevenDaysBefore, backfill: Int64 = 0, batchSize: Int = 5000,
-            poll: Duration = .seconds(1), countRetentionDays: Int = 90, attributionScanLimit: Int = 1_000_000
+            commitInterval: Int = 200_000, poll: Duration = .seconds(1), countRetentionDays: Int = 90, attributionScanLimit: Int = 1_000_000
         ) {
             self.callRate = callRate
             self.errorRate = errorRate
             self.baselineWindow = baselineWindow
             self.backfill = Swift.max(0, backfill)
             self.batchSize = Swift.max(1, batchSize)
+            self.commitInterval = Swift.max(1, commitInterval)
             self.poll = poll
             self.countRetentionDays = Swift.max(1, countRetentionDays)
             self.attributionScanLimit = Swift.max(0, attributionScanLimit)

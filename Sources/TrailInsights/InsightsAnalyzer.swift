@@ -41,7 +41,13 @@ public actor InsightsAnalyzer: Service {
     let logger: Logger
 
     private var loaded = false
+    /// The position committed with the state.
     private var position: Int64 = 0
+    /// The position read up to (ahead of `position` while counts wait in `uncommitted`).
+    private var readPosition: Int64 = 0
+    private var uncommitted: [InsightKey: [Int64: Int]] = [:]
+    private var uncommittedEntries = 0
+    private var stateChanged = false
     private var detectors: [InsightType: InsightDetector] = [:]
     private var enabledAt: [InsightType: Int64] = [:]
     private var lastPrune: Int64?
@@ -92,35 +98,53 @@ public actor InsightsAnalyzer: Service {
     }
 
     /// Reads the next batch, counts it, decides on final minutes when caught up, and commits.
+    ///
+    /// While the analyzer is behind the journal, counts of several batches are kept in memory and
+    /// committed every ``Configuration/commitInterval`` entries (and always once caught up), so a
+    /// backlog does not rewrite the detector state at every batch. A failed step discards everything
+    /// not committed; the next step starts again from the store.
     @discardableResult
     public func step() async throws -> StepResult {
+        do {
+            return try await advanceOneBatch()
+        } catch {
+            discardUncommitted()
+            throw error
+        }
+    }
+
+    private func advanceOneBatch() async throws -> StepResult {
         try await load()
         let time = now()
-        var changed = try await reconcile(enabled: await enabledTypes(), time: time)
-        let entries = try await journal.entries(after: position, limit: configuration.batchSize)
+        if try await reconcile(enabled: await enabledTypes(), time: time) { stateChanged = true }
+        let entries = try await journal.summaries(after: readPosition, limit: configuration.batchSize)
         var counts: [InsightKey: [Int64: Int]] = [:]
         for entry in entries {
-            let fields = InsightEventFields(entry.record)
+            let fields = entry.fields
             for key in InsightKey.keys(for: fields) {
                 counts[key, default: [:]][fields.minute, default: 0] += 1
             }
         }
-        var minuteCounts: [InsightMinuteCount] = []
         for (key, minutes) in counts {
             for (minute, count) in minutes {
-                minuteCounts.append(InsightMinuteCount(key: key, minute: minute, count: count))
+                uncommitted[key, default: [:]][minute, default: 0] += count
                 detectors[key.insightType]?.add(count, to: key, atMinute: minute)
             }
         }
+        if let last = entries.last {
+            readPosition = last.sequence
+            uncommittedEntries += entries.count
+        }
+        let caughtUp = entries.count < configuration.batchSize
         var records: [InsightRecord] = []
-        if entries.count < configuration.batchSize {
-            // Caught up: every event appended so far is counted, so final minutes are complete.
+        if caughtUp {
+            // Every event appended so far is counted, so final minutes are complete.
             for type in InsightType.allCases {
                 guard var detector = detectors[type] else { continue }
                 let actions = detector.advance(now: time)
                 detectors[type] = detector
                 for action in actions { records.append(try await record(for: action)) }
-                changed = changed || !actions.isEmpty
+                if !actions.isEmpty { stateChanged = true }
             }
         }
         if !records.isEmpty {
@@ -138,14 +162,32 @@ public actor InsightsAnalyzer: Service {
                     ])
             }
         }
-        let newPosition = entries.last?.sequence ?? position
-        if changed || !entries.isEmpty {
-            try await store.commit(position: newPosition, state: try encodedState(), adding: minuteCounts)
-            position = newPosition
-            if !entries.isEmpty { try await journal.commitCursor(named: Self.cursorName, to: newPosition) }
+        let due = caughtUp || uncommittedEntries >= configuration.commitInterval
+        if due && (stateChanged || uncommittedEntries > 0) {
+            var minuteCounts: [InsightMinuteCount] = []
+            for (key, minutes) in uncommitted {
+                for (minute, count) in minutes { minuteCounts.append(InsightMinuteCount(key: key, minute: minute, count: count)) }
+            }
+            try await store.commit(position: readPosition, state: try encodedState(), adding: minuteCounts)
+            let moved = readPosition > position
+            position = readPosition
+            uncommitted = [:]
+            uncommittedEntries = 0
+            stateChanged = false
+            if moved { try await journal.commitCursor(named: Self.cursorName, to: position) }
         }
         try await maintain(time: time)
         return StepResult(entries: entries.count, records: records)
+    }
+
+    /// Forgets in-memory progress past the last commit (it is reloaded from the store).
+    private func discardUncommitted() {
+        loaded = false
+        detectors = [:]
+        enabledAt = [:]
+        uncommitted = [:]
+        uncommittedEntries = 0
+        stateChanged = false
     }
 
     /// The insights open now, per type.
@@ -160,6 +202,7 @@ public actor InsightsAnalyzer: Service {
 
     private func load() async throws {
         guard !loaded else { return }
+        position = 0
         if let snapshot = try await store.snapshot() {
             position = snapshot.position
             let saved = try JSONDecoder().decode(SavedState.self, from: snapshot.state)
@@ -169,6 +212,7 @@ public actor InsightsAnalyzer: Service {
                     configuration: configuration.detector(enabledAt: saved.enabledAt), state: saved.state)
             }
         }
+        readPosition = position
         loaded = true
     }
 

@@ -58,6 +58,42 @@ struct BenchInsights: AsyncParsableCommand {
         return s
     }
 
+    struct Analysis {
+        var wall: Double
+        var cpu: Double
+        var bytes: Int
+        var records: [InsightRecord]
+    }
+
+    /// Runs a fresh analyzer over the whole journal with `types` enabled; measures it.
+    func analyse(
+        journal: SQLiteEventStore, statePath: String, types: Set<InsightType>, end: Int64, span: Int64, logger: Logger
+    ) async throws -> Analysis {
+        let state = try SQLiteInsightStateStore(path: statePath)
+        let callRate = InsightThresholds(minimumPerMinute: 10, ratio: 3, sigma: 4, endQuietMinutes: 2, lateness: 300, warmup: 36 * 3600)
+        let errorRate = InsightThresholds(minimumPerMinute: 5, ratio: 3, sigma: 4, endQuietMinutes: 2, lateness: 300, warmup: 36 * 3600)
+        let analyzer = InsightsAnalyzer(
+            journal: journal, store: state,
+            configuration: .init(callRate: callRate, errorRate: errorRate, backfill: span + 86_400, batchSize: 5000),
+            enabledTypes: { types }, logger: logger, now: { end + 3600 })
+        let clock = ContinuousClock()
+        let cpu0 = Self.cpuSeconds()
+        let start = clock.now
+        var records: [InsightRecord] = []
+        while true {
+            let result = try await analyzer.step()
+            records += result.records
+            if result.entries == 0 { break }
+        }
+        let wall = Double((clock.now - start) / .milliseconds(1)) / 1000
+        let cpu = Self.cpuSeconds() - cpu0
+        try state.close()
+        let bytes = ["", "-wal"].compactMap {
+            (try? FileManager.default.attributesOfItem(atPath: statePath + $0)[.size] as? NSNumber)?.intValue
+        }.reduce(0, +)
+        return Analysis(wall: wall, cpu: cpu, bytes: bytes, records: records)
+    }
+
     /// CPU seconds of the whole process (every thread: the analyzer's and SQLite's).
     static func cpuSeconds() -> Double {
         var spec = timespec()
@@ -69,12 +105,13 @@ struct BenchInsights: AsyncParsableCommand {
         let dir = dataDirectory ?? NSTemporaryDirectory() + "/tk-bench-insights-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { if dataDirectory == nil { try? FileManager.default.removeItem(atPath: dir) } }
-        let logger = Logger(label: "bench")
-        let journal = try SQLiteEventStore(configuration: .init(path: dir + "/journal.sqlite", synchronousFull: false), logger: logger)
+        let journal = try SQLiteEventStore(
+            configuration: .init(path: dir + "/journal.sqlite", synchronousFull: false), logger: Logger(label: "bench"))
         let end = Int64(Date().timeIntervalSince1970) / 60 * 60 - 3600
         let span: Int64 = 8 * 86_400
         let parser = RecordParser()
         var generator = SystemRandomNumberGenerator()
+        let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         var batch: [AuditRecord] = []
         let burstMinute = end - 1800
         for i in 0..<events {
@@ -97,36 +134,29 @@ struct BenchInsights: AsyncParsableCommand {
         if !batch.isEmpty { _ = try await journal.append(batch) }
         print("insights: journal of \(events) events written")
 
-        let state = try SQLiteInsightStateStore(path: dir + "/insights.sqlite")
-        let thresholds = InsightThresholds(minimumPerMinute: 10, ratio: 3, sigma: 4, endQuietMinutes: 2, lateness: 300, warmup: 0)
-        let analyzer = InsightsAnalyzer(
-            journal: journal, store: state,
-            configuration: .init(callRate: thresholds, errorRate: thresholds, backfill: span + 86_400, batchSize: 5000),
-            enabledTypes: { Set(InsightType.allCases) }, logger: logger, now: { end + 3600 })
-        let clock = ContinuousClock()
-        let cpu0 = Self.cpuSeconds()
-        let start = clock.now
-        var records: [InsightRecord] = []
-        while true {
-            let result = try await analyzer.step()
-            records += result.records
-            if result.entries == 0 { break }
+        // Phase 1: counting only (always on in `serve`): no type enabled, so no detector and no records.
+        let counted = try await analyse(
+            journal: journal, statePath: dir + "/insights-counting.sqlite", types: [], end: end, span: span, logger: logger)
+        print("insights: counting only: \(events) events in \(String(format: "%.2f", counted.wall)) s wall, \(String(format: "%.2f", counted.cpu)) CPU-s")
+        print("insights: counting only: \(String(format: "%.3f", counted.cpu / Double(events) * 1_000_000)) CPU-s per million events (target ≤ 1)")
+        print("insights: counting only: insights.sqlite \(counted.bytes) bytes")
+
+        // Phase 2: both types enabled with serve's thresholds (warmup 36h): counting, detection, records
+        // with attributions (each reads the key's events of the insight and its 7-day baseline).
+        let full = try await analyse(
+            journal: journal, statePath: dir + "/insights.sqlite", types: Set(InsightType.allCases), end: end, span: span,
+            logger: logger)
+        let starts = full.records.filter { $0.state == .start }
+        print("insights: detection on: \(events) events in \(String(format: "%.2f", full.wall)) s wall, \(String(format: "%.2f", full.cpu)) CPU-s")
+        print("insights: detection on: \(String(format: "%.3f", full.cpu / Double(events) * 1_000_000)) CPU-s per million events")
+        print("insights: \(starts.count) Start and \(full.records.count - starts.count) End records")
+        if !full.records.isEmpty {
+            let perRecord = Swift.max(0, full.cpu - counted.cpu) / Double(full.records.count)
+            print("insights: detection and records cost \(String(format: "%.3f", perRecord)) CPU-s per record (attributions dominate)")
         }
-        let elapsed = Double((clock.now - start) / .milliseconds(1)) / 1000
-        let cpu = Self.cpuSeconds() - cpu0
-        let bytes = ["", "-wal"].compactMap {
-            (try? FileManager.default.attributesOfItem(atPath: dir + "/insights.sqlite" + $0)[.size] as? NSNumber)?.intValue
-        }.reduce(0, +)
-        let perMillion = cpu / Double(events) * 1_000_000
-        print("insights: analysed \(events) events in \(String(format: "%.2f", elapsed)) s wall, \(String(format: "%.2f", cpu)) CPU-s")
-        print("insights: \(String(format: "%.3f", perMillion)) CPU-s per million events (target ≤ 1)")
-        print("insights: insights.sqlite \(bytes) bytes")
-        let starts = records.filter { $0.state == .start }
-        print("insights: \(starts.count) Start and \(records.count - starts.count) End records")
-        for record in starts {
+        for record in starts.prefix(20) {
             print("  Start \(EventTime.format(record.eventTime)) \(record.insightType.rawValue) \(record.eventSource) \(record.eventName) \(record.errorCode ?? "")")
         }
-        try state.close()
         try journal.close()
     }
 }
