@@ -69,6 +69,11 @@ public final class SQLiteInsightStateStore: InsightStateStore {
         let known = keyIDs.withLock { $0 }
         let created = try await pool.write { db -> [InsightKey: Int64] in
             var created: [InsightKey: Int64] = [:]
+            let upsert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO minute_counts (key_id, minute, count) VALUES (?, ?, ?)
+                    ON CONFLICT (key_id, minute) DO UPDATE SET count = count + excluded.count
+                    """)
             for count in counts where count.count != 0 {
                 let id: Int64
                 if let existing = known[count.key] ?? created[count.key] {
@@ -77,11 +82,7 @@ public final class SQLiteInsightStateStore: InsightStateStore {
                     id = try Self.keyID(count.key, in: db)
                     created[count.key] = id
                 }
-                try db.execute(
-                    sql: """
-                        INSERT INTO minute_counts (key_id, minute, count) VALUES (?, ?, ?)
-                        ON CONFLICT (key_id, minute) DO UPDATE SET count = count + excluded.count
-                        """, arguments: [id, count.minute, count.count])
+                try upsert.execute(arguments: [id, count.minute, count.count])
             }
             try db.execute(
                 sql: """
