@@ -243,6 +243,10 @@ public actor InsightsAnalyzer: Service {
             for count in history where count.key.insightType == type {
                 detector.add(count.count, to: count.key, atMinute: count.minute)
             }
+            // Counts read but not committed yet are not in the store.
+            for (key, minutes) in uncommitted where key.insightType == type {
+                for (minute, count) in minutes { detector.add(count, to: key, atMinute: minute) }
+            }
             detectors[type] = detector
             enabledAt[type] = time
             logger.info(

@@ -222,6 +222,33 @@ struct InsightsAnalyzerTests {
     }
 }
 
+extension InsightsAnalyzerTests {
+    @Test("A type enabled while counts wait uncommitted (catching up) still sees them")
+    func enableWhileCatchingUp() async throws {
+        let journal = MemoryEventStore()
+        var traffic = quietWeek()
+        traffic.burst("CreateUser", count: 30, minuteStart: Self.burstMinuteStart)
+        _ = try await journal.append(traffic.records)
+        let clock = TestClock(Self.burstMinuteStart + 600)
+        let enabled = Mutex<Set<InsightType>>([])
+        var configuration = configuration()
+        configuration.batchSize = 100
+        configuration.commitInterval = 1_000_000
+        let store = MemoryInsightStateStore()
+        let analyzer = InsightsAnalyzer(
+            journal: journal, store: store, configuration: configuration, enabledTypes: { enabled.withLock { $0 } },
+            logger: Logger(label: "test"), now: { clock.now })
+        for _ in 0..<3 { try await analyzer.step() }
+        #expect(try await store.snapshot() == nil, "nothing committed while catching up")
+        enabled.withLock { $0 = [.apiCallRate] }
+        let written = try await drain(analyzer)
+        #expect(written.map(\.state) == [.start, .end])
+        #expect(written.first?.insightAverage == 30)
+        // The baseline holds the whole quiet week, including the calls read before enabling.
+        #expect(abs((written.first?.baselineAverage ?? 0) - 336.0 / 10800.0) < 1e-12)
+    }
+}
+
 /// A memory state store whose next commit can be made to fail, as a crash would.
 final class FailingStateStore: InsightStateStore {
     struct Failure: Error {}
