@@ -113,7 +113,7 @@ let package = Package(
             name: "TrailServer",
             dependencies: [
                 "TrailModel", "TrailStore", "TrailStoreSQLite", "AWSWire", "TrailAPI", "ObjectStorage", "TrailDelivery",
-                "TrailPipeline", "TrailArchive", "TrailAlerts", "TrailLake", "TrailLakeSQL",
+                "TrailPipeline", "TrailArchive", "TrailAlerts", "TrailLake", "TrailLakeSQL", "TrailInsights",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -196,7 +196,11 @@ let package = Package(
         // Insights (issue 6): per-minute counting, the detection state machine, Start/End records.
         .target(
             name: "TrailInsights",
-            dependencies: ["TrailModel"]
+            dependencies: [
+                "TrailModel", "TrailStore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "TrailTesting",
@@ -207,6 +211,7 @@ let package = Package(
             dependencies: [
                 "TrailModel", "TrailStore", "TrailStoreSQLite", "AWSWire", "TrailServer", "ObjectStorage", "TrailIntegrity",
                 "TrailDelivery", "TrailDetection", "TrailAlerts", "TrailPipeline", "TrailStorePostgres", "TrailArchive",
+                "TrailInsights",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -327,13 +332,16 @@ let package = Package(
         ),
         .testTarget(
             name: "TrailInsightsTests",
-            dependencies: ["TrailInsights", "TrailModel"],
+            dependencies: [
+                "TrailInsights", "TrailModel", "TrailStore", "TrailStoreSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             resources: [.copy("Resources")]
         ),
         .testTarget(
             name: "TrailServerTests",
             dependencies: [
-                "TrailServer", "TrailModel", "TrailStore", "TrailTesting", "TrailArchive", "TrailLake", "TrailLakeSQL",
+                "TrailServer", "TrailModel", "TrailStore", "TrailTesting", "TrailArchive", "TrailLake", "TrailLakeSQL", "TrailInsights",
                 "TrailDelivery", "ObjectStorage",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

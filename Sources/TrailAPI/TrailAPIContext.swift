@@ -67,16 +67,20 @@ public struct TrailAPIContext: Sendable {
     /// CloudTrail Lake (event data stores, channels, imports); without it only the default channel exists and
     /// the Lake operations are unknown.
     public var lake: LakeServices?
+    /// The Insights analyzer's counts (ListInsightsMetricData); `nil` when Insights is disabled.
+    public var insights: (any InsightStateStore)?
 
     public init(
         store: any EventStore, objects: any ObjectStore, deliverer: TrailDeliverer, identity: ServiceIdentity, authenticator: any RequestAuthenticator,
         configuration: Configuration = .init(), now: @escaping @Sendable () -> Int64,
         metricsText: @escaping @Sendable () async -> String = { "" }, lifecycle: BucketLifecycleStore? = nil,
         queries: QueryService? = nil,
-        lake: LakeServices? = nil
+        lake: LakeServices? = nil,
+        insights: (any InsightStateStore)? = nil
     ) {
         self.queries = queries
         self.lake = lake
+        self.insights = insights
         self.lifecycle = lifecycle
         self.store = store
         self.objects = objects

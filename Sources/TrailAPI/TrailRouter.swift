@@ -38,6 +38,7 @@ public func buildRouter(_ api: TrailAPIContext) -> Router<TrailRequestContext> {
     }
     TrailOperations(api: api).register(in: &operations)
     QueryOperations(api: api).register(in: &operations)
+    InsightOperations(api: api).register(in: &operations)
     let table = operations
 
     router.group("/")

@@ -258,22 +258,32 @@ public actor TrailDeliverer {
         }
     }
 
-    /// Selects, groups by (account, region) and cuts into files — deterministically.
+    /// Selects, groups by (account, region) and cuts into files — deterministically. Insights records
+    /// (selected by the trail's insight selectors) go to `CloudTrail-Insight/` files of their own, in the
+    /// same digest stream as the region's log files.
     func render(_ entries: [JournalEntry], plan: PlannedDelivery, trail: Trail) -> [RenderedFile] {
-        var groups: [DigestStream: [AuditRecord]] = [:]
+        struct Group: Hashable, Comparable {
+            var stream: DigestStream
+            var isInsight: Bool
+            static func < (a: Group, b: Group) -> Bool {
+                a.stream != b.stream ? a.stream < b.stream : (!a.isInsight && b.isInsight)
+            }
+        }
+        var groups: [Group: [AuditRecord]] = [:]
         for entry in entries where entry.sequence > plan.fromSequence && entry.sequence <= plan.toSequence {
             let record = entry.record
             let region = record.awsRegion ?? identity.region
             guard plan.filter.matches(record, region: region, reader: reader) else { continue }
             let stream = DigestStream(account: record.recipientAccountID ?? identity.accountID, region: region)
-            groups[stream, default: []].append(record)
+            groups[Group(stream: stream, isInsight: record.isInsight), default: []].append(record)
         }
         let layout = TrailKeyLayout(prefix: plan.layout.prefix, organizationID: plan.layout.organizationID)
         var files: [RenderedFile] = []
-        for stream in groups.keys.sorted() {
+        for group in groups.keys.sorted() {
+            let stream = group.stream
             var chunks: [LogFileBody] = []
             var body = LogFileBody()
-            for record in groups[stream]! {
+            for record in groups[group]! {
                 if body.count > 0
                     && (body.count >= configuration.maximumFileRecords || body.size + record.raw.count + 1 > configuration.maximumFileBytes)
                 {
@@ -284,11 +294,13 @@ public actor TrailDeliverer {
             }
             if body.count > 0 { chunks.append(body) }
             for (part, chunk) in chunks.enumerated() {
+                // Log files keep their historical seed; Insights files add their kind, so keys never collide.
+                let kindSeed = group.isInsight ? "|\(TrailKeyLayout.Kind.insight.rawValue)" : ""
                 let seed = Array(
-                    SHA256.hash(data: Data("\(trail.trailARN)|\(plan.fromSequence)|\(plan.toSequence)|\(stream.account)|\(stream.region)|\(part)".utf8)))
+                    SHA256.hash(data: Data("\(trail.trailARN)|\(plan.fromSequence)|\(plan.toSequence)|\(stream.account)|\(stream.region)|\(part)\(kindSeed)".utf8)))
                 let key = layout.logKey(
-                    account: stream.account, region: stream.region, deliveryTime: plan.deliveryTime,
-                    unique: TrailKeyLayout.uniqueSuffix(seed: seed))
+                    kind: group.isInsight ? .insight : .cloudTrail, account: stream.account, region: stream.region,
+                    deliveryTime: plan.deliveryTime, unique: TrailKeyLayout.uniqueSuffix(seed: seed))
                 files.append(RenderedFile(key: key, stream: stream, body: chunk))
             }
         }

@@ -4,7 +4,7 @@ import Yams
 
 extension RuleSet {
     /// The names of the built-in rule packs.
-    public static let builtInPacks = ["cis-aws-foundations"]
+    public static let builtInPacks = ["cis-aws-foundations", "insights"]
 
     /// The name of the single rule a seed `monitored_events.json` file becomes.
     public static let monitoredEventsRuleName = "monitored-events"

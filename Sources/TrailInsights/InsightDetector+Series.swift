@@ -1,3 +1,5 @@
+import TrailModel
+
 extension InsightDetector {
     /// Sums of the evaluated minutes of one UTC day.
     struct DayStat: Sendable, Hashable, Codable {

@@ -34,6 +34,8 @@ public struct DataDirectory: Sendable {
     public var lakeCatalogPath: String { lakePath + "/lake.sqlite" }
     /// One file per event data store: `<id>.sqlite`.
     public var lakeStoresPath: String { lakePath + "/stores" }
+    /// The Insights analyzer's counts, detector state and position (`TrailStoreSQLite.SQLiteInsightStateStore`).
+    public var insightsStatePath: String { path + "/insights.sqlite" }
 
     /// Creates the directory when missing.
     public func prepare() throws {

@@ -27,6 +27,7 @@ import Yams
 /// - `backups` (YAML only) | — | none (scheduled backup jobs, a list: ``BackupJobConfiguration``)
 /// - `lake` (YAML section; `TRAILKEEPER_LAKE_*` variables) | — | defaults of ``LakeSettings``; its `query` mapping
 ///   (`TRAILKEEPER_LAKE_QUERY_*`): ``QuerySettings``
+/// - `insights` (YAML section; `TRAILKEEPER_INSIGHTS_*`) | — | enabled with the defaults of ``InsightsSettings``
 /// - `governance-bypass-keys` | `TRAILKEEPER_GOVERNANCE_BYPASS_KEYS` | every key (access key IDs, comma-separated
 ///   or a YAML list, whose `x-amz-bypass-governance-retention` is honoured; `none` for no one)
 ///
@@ -65,6 +66,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var lakeQuery = QuerySettings()
     /// CloudTrail Lake settings (the `lake:` section).
     public var lake = LakeSettings()
+    /// The Insights analyzer (the `insights:` section).
+    public var insights = InsightsSettings()
 
     public init() {}
 
@@ -74,10 +77,11 @@ public struct ServerConfiguration: Sendable, Hashable {
         "durable-commits", "delivery-interval", "digest-interval", "signing-key-rotation", "max-log-file-bytes",
         "organization-id", "pipeline", "s3-endpoint", "sns-endpoint", "lifecycle", "backups", "governance-bypass-keys",
         "lake",
+        "insights",
     ]
 
     /// The keys that hold a mapping rather than a value.
-    static let sections: Set<String> = ["pipeline", "lifecycle", "backups", "lake"]
+    static let sections: Set<String> = ["pipeline", "lifecycle", "backups", "lake", "insights"]
 
     /// Resolves the configuration from its sources.
     ///
@@ -94,6 +98,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         var lifecycleSection: [String: Any]?
         var backupsSection: Any?
         var lakeSection: [String: Any] = [:]
+        var insightsSection: [String: Any]?
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw ConfigurationError("cannot read the configuration file \(file)")
@@ -135,6 +140,13 @@ public struct ServerConfiguration: Sendable, Hashable {
                             throw ConfigurationError("'lake' must be a mapping (max-event-data-stores, pending-deletion-period, query, …)")
                         }
                         lakeSection = section
+                        continue
+                    }
+                    if key == "insights" {
+                        guard let section = value as? [String: Any] else {
+                            throw ConfigurationError("'insights' must be a mapping (enabled, call-rate, warmup, …)")
+                        }
+                        insightsSection = section
                         continue
                     }
                     if let list = value as? [Any] {
@@ -236,6 +248,7 @@ public struct ServerConfiguration: Sendable, Hashable {
                 throw ConfigurationError("\(error)")
             }
         }
+        c.insights = try InsightsSettings(section: insightsSection, environment: environment)
         return c
     }
 

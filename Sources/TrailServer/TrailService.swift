@@ -68,13 +68,15 @@ public func buildServiceGroup(
         settings: configuration.lakeQuery, dataDirectory: directory.path, stores: lake.services.catalog,
         executor: SQLiteLakeQueryExecutor(storesDirectory: URL(fileURLWithPath: directory.lakeStoresPath)),
         objects: trailObjects, keys: signingKeys, identity: identity, logger: logger)
+    let insights = try InsightsAssembly.build(
+        settings: configuration.insights, directory: directory, journal: store, catalog: deliverer.catalog, logger: logger)
     let api = TrailAPIContext(
         store: store, objects: trailObjects, deliverer: deliverer, identity: identity, authenticator: SigV4Authenticator(keys: keys),
         configuration: .init(
             retentionDays: configuration.retentionDays, maximumRecordSize: configuration.maximumRecordBytes,
             organizationID: configuration.organizationID, governanceBypassKeys: configuration.governanceBypassKeys),
         now: { Int64(Date().timeIntervalSince1970) }, metricsText: metricsText, lifecycle: lifecycleStore,
-        queries: queries, lake: lake.services)
+        queries: queries, lake: lake.services, insights: insights?.state)
     let host = configuration.host
     let app = Application(
         router: buildRouter(api),
@@ -102,6 +104,8 @@ public func buildServiceGroup(
     ]
     services += lake.lifecycleServices
     services.append(queries)
+    // Insights: counts and detection on the journal; its records reach trails, lookup and rules.
+    services += insights?.services ?? []
     if let settings = configuration.pipeline {
         let assembly: PipelineAssembly
         do {

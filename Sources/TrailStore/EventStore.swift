@@ -23,6 +23,10 @@ public protocol EventStore: Sendable {
     /// Journal entries with a sequence number greater than `sequence`, in order.
     func entries(after sequence: Int64, limit: Int) async throws -> [JournalEntry]
 
+    /// The indexed fields Insights counts, of the entries after `sequence`, in order — without the
+    /// raw record (a default implementation reads ``entries(after:limit:)``).
+    func summaries(after sequence: Int64, limit: Int) async throws -> [EventSummary]
+
     /// The position a consumer has committed, or 0 when it has none.
     func cursor(named name: String) async throws -> Int64
     /// Commits a consumer's position. Positions only move forward.
@@ -34,6 +38,24 @@ public protocol EventStore: Sendable {
 
     /// Counts and positions, for metrics and health.
     func statistics() async throws -> StoreStatistics
+}
+
+extension EventStore {
+    public func summaries(after sequence: Int64, limit: Int) async throws -> [EventSummary] {
+        try await entries(after: sequence, limit: limit).map {
+            EventSummary(sequence: $0.sequence, fields: InsightEventFields($0.record))
+        }
+    }
+}
+
+/// One journal entry as Insights counting reads it: its position and indexed fields.
+public struct EventSummary: Sendable, Hashable {
+    public var sequence: Int64
+    public var fields: InsightEventFields
+    public init(sequence: Int64, fields: InsightEventFields) {
+        self.sequence = sequence
+        self.fields = fields
+    }
 }
 
 /// What happened to one appended record.

@@ -222,6 +222,29 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
+    /// The indexed columns only (no raw record, no resources), for Insights counting.
+    public func summaries(after sequence: Int64, limit: Int) async throws -> [EventSummary] {
+        try await read { db in
+            var out: [EventSummary] = []
+            out.reserveCapacity(Swift.min(limit, 10_000))
+            let rows = try Row.fetchCursor(
+                db,
+                sql: "SELECT seq, event_time, category, read_only, event_source, event_name, error_code, account, region"
+                    + " FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                arguments: [sequence, limit])
+            while let row = try rows.next() {
+                let readOnly: Int? = row[3]
+                out.append(
+                    EventSummary(
+                        sequence: row[0],
+                        fields: InsightEventFields(
+                            eventTime: row[1], eventCategory: row[2], readOnly: readOnly.map { $0 != 0 },
+                            eventSource: row[4], eventName: row[5], errorCode: row[6], account: row[7], region: row[8])))
+            }
+            return out
+        }
+    }
+
     public func cursor(named name: String) async throws -> Int64 {
         try await read { db in
             try Int64.fetchOne(db, sql: "SELECT seq FROM cursors WHERE name = ?", arguments: [name]) ?? 0

@@ -4,5 +4,7 @@ import ArgumentParser
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure ingest, acknowledgement latency, lookup latency, journal and trail delivery throughput.",
-        subcommands: [BenchIngest.self, BenchLookup.self, BenchJournal.self, BenchDelivery.self, BenchPipeline.self])
+        subcommands: [
+            BenchIngest.self, BenchLookup.self, BenchJournal.self, BenchDelivery.self, BenchPipeline.self, BenchInsights.self,
+        ])
 }

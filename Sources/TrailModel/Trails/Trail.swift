@@ -31,6 +31,9 @@ public struct Trail: Sendable, Hashable, Codable {
     /// Set by StopLogging until the final delivery and final digests are written.
     public var finalDeliveryPending: Bool
     public var creationTime: Int64
+    /// The Insights types enabled by PutInsightSelectors; `nil` (absent from older catalog files) or
+    /// empty when none is.
+    public var insightSelectors: [InsightSelector]? = nil
 
     public init(
         name: String, s3BucketName: String, s3KeyPrefix: String? = nil, snsTopicName: String? = nil,
@@ -90,12 +93,16 @@ public struct Trail: Sendable, Hashable, Codable {
         case terminationProtectionEnabled = "TerminationProtectionEnabled"
         case finalDeliveryPending = "FinalDeliveryPending"
         case creationTime = "CreationTime"
+        case insightSelectors = "InsightSelectors"
     }
 
     /// The layout of this trail's object keys.
     public var keyLayout: TrailKeyLayout {
         TrailKeyLayout(prefix: s3KeyPrefix, organizationID: isOrganizationTrail ? organizationID : nil)
     }
+
+    /// Whether PutInsightSelectors enabled at least one insight type (`HasInsightSelectors`).
+    public var hasInsightSelectors: Bool { !(insightSelectors ?? []).isEmpty }
 
     /// Whether the trail records events of `region` (multi-region trails: every region).
     public func covers(region: String) -> Bool {

@@ -5,8 +5,15 @@ public struct TrailFilter: Sendable, Hashable, Codable {
     public var homeRegion: String
     public var isMultiRegionTrail: Bool
     public var includeGlobalServiceEvents: Bool
+    /// The trail's insight selectors: which Insights records its `CloudTrail-Insight/` files receive.
+    /// Optional so that delivery plans written before Insights existed still decode.
+    public var insightSelectors: [InsightSelector]?
 
-    public init(selection: EventSelection, homeRegion: String, isMultiRegionTrail: Bool, includeGlobalServiceEvents: Bool) {
+    public init(
+        selection: EventSelection, homeRegion: String, isMultiRegionTrail: Bool, includeGlobalServiceEvents: Bool,
+        insightSelectors: [InsightSelector]? = nil
+    ) {
+        self.insightSelectors = insightSelectors
         self.selection = selection
         self.homeRegion = homeRegion
         self.isMultiRegionTrail = isMultiRegionTrail
@@ -22,10 +29,24 @@ public struct TrailFilter: Sendable, Hashable, Codable {
     /// the service's region when absent).
     public func matches(_ record: AuditRecord, region: String, reader: RecordFieldReader) -> Bool {
         guard isMultiRegionTrail || region == homeRegion else { return false }
+        if record.eventCategory == EventCategory.insight {
+            return matchesInsight(record, reader: reader)
+        }
         if !includeGlobalServiceEvents, let source = record.eventSource, Self.globalServiceSources.contains(source) {
             return false
         }
         return selection.matches(record, reader: reader)
+    }
+
+    /// Whether an Insights record (already in the trail's regions) goes to the trail: its insight type
+    /// is enabled on its `sourceEventCategory` (`Management` when the record does not say).
+    func matchesInsight(_ record: AuditRecord, reader: RecordFieldReader) -> Bool {
+        guard let selectors = insightSelectors, !selectors.isEmpty,
+            let typeName = reader.value("insightDetails.insightType", in: record.raw),
+            let type = InsightType(rawValue: typeName)
+        else { return false }
+        let category = reader.value("insightDetails.sourceEventCategory", in: record.raw) ?? EventCategory.management
+        return selectors.enables(type, category: category)
     }
 }
 
@@ -33,6 +54,6 @@ extension Trail {
     public var filter: TrailFilter {
         TrailFilter(
             selection: selection, homeRegion: homeRegion, isMultiRegionTrail: isMultiRegionTrail,
-            includeGlobalServiceEvents: includeGlobalServiceEvents)
+            includeGlobalServiceEvents: includeGlobalServiceEvents, insightSelectors: insightSelectors)
     }
 }

@@ -1,4 +1,3 @@
-import TrailModel
 
 /// What one insight series counts: one API of one account and region, for one insight type.
 ///
