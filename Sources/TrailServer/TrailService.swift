@@ -69,7 +69,8 @@ public func buildServiceGroup(
         executor: SQLiteLakeQueryExecutor(storesDirectory: URL(fileURLWithPath: directory.lakeStoresPath)),
         objects: trailObjects, keys: signingKeys, identity: identity, logger: logger)
     let insights = try InsightsAssembly.build(
-        settings: configuration.insights, directory: directory, journal: store, catalog: deliverer.catalog, logger: logger)
+        settings: configuration.insights, directory: directory, journal: store, catalog: deliverer.catalog,
+        lake: lake.services.catalog, logger: logger)
     let api = TrailAPIContext(
         store: store, objects: trailObjects, deliverer: deliverer, identity: identity, authenticator: SigV4Authenticator(keys: keys),
         configuration: .init(

@@ -161,3 +161,58 @@ def test_insights_on_a_trail_end_to_end(make_server, tmp_path):
         assert insight_lines, out
     finally:
         hook.close()
+
+
+def test_insights_on_an_event_data_store(make_server, tmp_path):
+    """PutInsightSelectors on a store of management events with an Insight store as InsightsDestination: the
+    destination receives the Start and End records, queried with Lake SQL."""
+    config = tmp_path / "config.yaml"
+    config.write_text("insights:\n  backfill: 30d\n  warmup: 0s\n  lateness: 1m\n  call-rate:\n    minimum-per-minute: 5\n")
+    server = make_server("--config", str(config))
+    client = server.client()
+    source = client.create_event_data_store(Name="management", RetentionPeriod=3653, TerminationProtectionEnabled=False)
+    destination = client.create_event_data_store(
+        Name="insights", RetentionPeriod=3653, TerminationProtectionEnabled=False,
+        AdvancedEventSelectors=[{"Name": "Insights events", "FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["Insight"]}]}],
+        TagsList=[{"Key": "trailkeeper:table-alias", "Value": "insight_store"}])
+    src, dst = source["EventDataStoreArn"], destination["EventDataStoreArn"]
+    selectors = '[{"InsightType":"ApiCallRateInsight"}]'
+
+    r = server.aws("cloudtrail", "get-insight-selectors", "--event-data-store", src, check=False)
+    assert r.returncode != 0 and "InsightNotEnabledException" in r.stderr
+    r = server.aws("cloudtrail", "put-insight-selectors", "--event-data-store", src, "--insight-selectors", selectors,
+                   check=False)
+    assert r.returncode != 0 and "InvalidParameterCombinationException" in r.stderr
+    r = server.aws("cloudtrail", "put-insight-selectors", "--event-data-store", src, "--insights-destination", src,
+                   "--insight-selectors", selectors, check=False)
+    assert r.returncode != 0 and "InvalidEventDataStoreCategoryException" in r.stderr
+    r = server.aws("cloudtrail", "put-insight-selectors", "--event-data-store", src, "--insights-destination", dst,
+                   "--insight-selectors", '[{"InsightType":"ApiCallRateInsight","EventCategories":["Data"]}]', check=False)
+    assert r.returncode != 0 and "InvalidInsightSelectorsException" in r.stderr
+
+    put = json.loads(server.aws("cloudtrail", "put-insight-selectors", "--event-data-store", src,
+                                "--insights-destination", dst, "--insight-selectors", selectors).stdout)
+    assert put["EventDataStoreArn"] == src and put["InsightsDestination"] == dst
+    assert [s["InsightType"] for s in put["InsightSelectors"]] == ["ApiCallRateInsight"]
+    got = json.loads(server.aws("cloudtrail", "get-insight-selectors", "--event-data-store", src).stdout)
+    assert got == put
+
+    quiet, burst, burst_minute = history(datetime.now(timezone.utc))
+    for i in range(0, len(quiet), 500):
+        server.ingest(quiet[i:i + 500])
+    server.ingest(burst)
+
+    def states():
+        qid = client.start_query(QueryStatement=(
+            "SELECT element_at(insightDetails, 'state') AS state, element_at(insightDetails, 'eventName') AS name, "
+            "element_at(insightDetails, 'insightType') AS type, sharedEventID FROM insight_store ORDER BY eventTime"))["QueryId"]
+        while client.describe_query(QueryId=qid)["QueryStatus"] in ("QUEUED", "RUNNING"):
+            time.sleep(0.1)
+        rows = [[list(c.values())[0] for c in row] for row in client.get_query_results(QueryId=qid)["QueryResultRows"]]
+        return rows if len(rows) >= 2 else None
+
+    rows = wait_for(states, timeout=90, what="the Insights events in the destination store")
+    assert [r[0] for r in rows] == ["Start", "End"]
+    assert all(r[1] == "CreateUser" and r[2] == "ApiCallRateInsight" for r in rows)
+    assert rows[0][3] == rows[1][3]

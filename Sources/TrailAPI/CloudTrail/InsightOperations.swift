@@ -1,13 +1,11 @@
 import Foundation
 import TrailDelivery
+import TrailLake
 import TrailModel
 import TrailStore
 
-/// PutInsightSelectors, GetInsightSelectors and ListInsightsMetricData (plan §3.5), on trails.
-///
-/// Insights on event data stores (`EventDataStore` + `InsightsDestination`) need the Lake catalog: the
-/// request shape is checked here, and a valid store request is refused with
-/// `UnsupportedOperationException` until the Lake services are wired in.
+/// PutInsightSelectors, GetInsightSelectors and ListInsightsMetricData (plan §3.5), on trails and on event data
+/// stores (`EventDataStore` + `InsightsDestination`, kept by the Lake catalog).
 struct InsightOperations: Sendable {
     let api: TrailAPIContext
     var catalog: TrailCatalog { api.deliverer.catalog }
@@ -33,8 +31,14 @@ struct InsightOperations: Sendable {
 
     // MARK: - Selectors
 
-    /// The trail a selector request names, after checking that it does not also name an event data store.
-    func target(_ input: JSONInput, requireDestination: Bool) throws -> String {
+    /// What a selector request names.
+    enum Target {
+        case trail(String)
+        case store(String, destination: String?)
+    }
+
+    /// The trail or event data store a selector request names.
+    func target(_ input: JSONInput, requireDestination: Bool) throws -> Target {
         let trailName = try input.string("TrailName").flatMap { $0.isEmpty ? nil : $0 }
         let store = try input.string("EventDataStore").flatMap { $0.isEmpty ? nil : $0 }
         let destination = try input.string("InsightsDestination").flatMap { $0.isEmpty ? nil : $0 }
@@ -48,23 +52,38 @@ struct InsightOperations: Sendable {
                 throw Self.error(
                     "InvalidParameterCombinationException", "InsightsDestination is only valid with EventDataStore.")
             }
-            return name
-        case (nil, .some):
+            return .trail(name)
+        case (nil, .some(let store)):
             if requireDestination && destination == nil {
                 throw Self.error(
                     "InvalidParameterCombinationException", "An event data store needs an InsightsDestination.")
             }
-            throw Self.error(
-                "UnsupportedOperationException", "Insights on event data stores are not available on this server yet.")
+            return .store(store, destination: destination)
+        }
+    }
+
+    var lake: LakeCatalog {
+        get throws {
+            guard let lake = api.lake?.catalog else {
+                throw Self.error("UnsupportedOperationException", "CloudTrail Lake is not enabled on this server.")
+            }
+            return lake
         }
     }
 
     func put(_ input: JSONInput) async throws -> JSONOut {
-        let name = try target(input, requireDestination: true)
+        let named = try target(input, requireDestination: true)
         guard let list = try input.objects("InsightSelectors") else {
             throw Self.error("InvalidParameterException", "InsightSelectors is required.")
         }
         let selectors = try list.map(Self.selector)
+        guard case .trail(let name) = named else {
+            guard case .store(let store, let destination?) = named else { preconditionFailure("checked by target") }
+            let insights = try await LakeErrorMapping.mapping {
+                try await lake.putInsightSelectors(store: store, destination: destination, selectors: selectors)
+            }
+            return Self.output(insights)
+        }
         let trail = try await catalog.trail(name, accountID: account)
         try Self.validate(selectors, for: trail)
         let updated = try await catalog.update(trail.name) { $0.insightSelectors = selectors.isEmpty ? nil : selectors }
@@ -72,7 +91,12 @@ struct InsightOperations: Sendable {
     }
 
     func get(_ input: JSONInput) async throws -> JSONOut {
-        let name = try target(input, requireDestination: false)
+        let named = try target(input, requireDestination: false)
+        guard case .trail(let name) = named else {
+            guard case .store(let store, _) = named else { preconditionFailure("checked by target") }
+            let insights = try await LakeErrorMapping.mapping { try await lake.insightSelectors(store: store) }
+            return Self.output(insights)
+        }
         let trail = try await catalog.trail(name, accountID: account)
         guard trail.hasInsightSelectors else {
             throw Self.error("InsightNotEnabledException", "Trail \(trail.name) does not have Insights enabled.")
@@ -117,6 +141,31 @@ struct InsightOperations: Sendable {
                     "Trail \(trail.name) does not log \(what), which \(selector.insightType.rawValue) analyses.")
             }
         }
+    }
+
+    static func output(_ insights: LakeCatalog.StoreInsights) -> JSONOut {
+        var out = JSONOut()
+        out.beginObject()
+        out.string("EventDataStoreArn", insights.storeARN)
+        out.string("InsightsDestination", insights.destinationARN)
+        selectorsArray(&out, insights.selectors)
+        out.endObject()
+        return out
+    }
+
+    static func selectorsArray(_ out: inout JSONOut, _ selectors: [InsightSelector]) {
+        out.beginArray("InsightSelectors")
+        for selector in selectors {
+            out.beginObject()
+            out.string("InsightType", selector.insightType.rawValue)
+            if !selector.eventCategories.isEmpty {
+                out.beginArray("EventCategories")
+                for category in selector.eventCategories { out.string(nil, category) }
+                out.endArray()
+            }
+            out.endObject()
+        }
+        out.endArray()
     }
 
     static func output(_ trail: Trail) -> JSONOut {

@@ -7,6 +7,9 @@ public struct LakeIngestTarget: Sendable {
     public var storage: any EventDataStoreStorage
     /// The channels whose destinations include this store (routing of ActivityAuditLog records).
     public var channelARNs: Set<String>
+    /// For an Insight store: the insight types (`ApiCallRateInsight`, …) that stores naming it as their
+    /// InsightsDestination enable; only those Insights events are routed to it.
+    public var insightTypes: Set<String> = []
 }
 
 extension LakeCatalog {
@@ -17,7 +20,9 @@ extension LakeCatalog {
         let channelList = allChannels()
         for s in sortedStores() where s.status.isIngesting {
             let routed = Set(channelList.filter { c in c.destinations.contains { $0.location == s.arn } }.map(\.arn))
-            targets.append(LakeIngestTarget(store: s, storage: try await storage(for: s), channelARNs: routed))
+            let types = s.category == .insight ? insightTypes(routedTo: s.arn) : []
+            targets.append(
+                LakeIngestTarget(store: s, storage: try await storage(for: s), channelARNs: routed, insightTypes: types))
         }
         return targets
     }

@@ -88,6 +88,11 @@ public struct LakeIngestService: Service {
                 let channel = reader.value("metadata.channelARN", in: record.raw), target.channelARNs.contains(channel)
             else { return false }
         }
+        if target.store.category == .insight {
+            guard record.eventCategory == EventCategory.insight,
+                let type = reader.value("insightDetails.insightType", in: record.raw), target.insightTypes.contains(type)
+            else { return false }
+        }
         return target.store.selects(record, reader: reader)
     }
 

@@ -24,6 +24,10 @@ public struct EventDataStore: Sendable, Hashable, Codable {
     public var updatedAt: Int64
     /// When DeleteEventDataStore moved the store to PENDING_DELETION (epoch seconds).
     public var deletionRequestedAt: Int64?
+    /// Insights enabled on this store (PutInsightSelectors); nil when none.
+    public var insightSelectors: [InsightSelector]?
+    /// The ARN of the Insight store that receives this store's Insights events.
+    public var insightsDestination: String?
 
     public init(
         id: String, arn: String, name: String, status: EventDataStoreStatus = .enabled,

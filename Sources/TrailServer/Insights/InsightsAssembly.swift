@@ -2,6 +2,7 @@ import Logging
 import ServiceLifecycle
 import TrailDelivery
 import TrailInsights
+import TrailLake
 import TrailModel
 import TrailStore
 import TrailStoreSQLite
@@ -15,11 +16,11 @@ struct InsightsAssembly {
 
     /// Opens `DATA_DIR/insights.sqlite` and builds the analyzer; `nil` when `insights.enabled` is false.
     ///
-    /// The insight types to detect are those some trail's insight selectors enable, read from the
-    /// trail catalog at every step.
+    /// The insight types to detect are those some trail's or event data store's insight selectors enable,
+    /// read from the trail catalog and the Lake catalog at every step.
     static func build(
         settings: InsightsSettings, directory: DataDirectory, journal: any EventStore, catalog: TrailCatalog,
-        logger: Logger
+        lake: LakeCatalog? = nil, logger: Logger
     ) throws -> InsightsAssembly? {
         guard settings.enabled else { return nil }
         let state: SQLiteInsightStateStore
@@ -30,7 +31,10 @@ struct InsightsAssembly {
         }
         let analyzer = InsightsAnalyzer(
             journal: journal, store: state, configuration: settings.analyzer,
-            enabledTypes: { Self.enabledTypes(await catalog.all()) }, logger: logger)
+            enabledTypes: {
+                let stores = (try? await lake?.enabledInsightTypes()) ?? []
+                return Self.enabledTypes(await catalog.all()).union(stores)
+            }, logger: logger)
         return InsightsAssembly(state: state, analyzer: analyzer, logger: logger)
     }
 
