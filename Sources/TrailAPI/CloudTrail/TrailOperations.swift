@@ -395,26 +395,7 @@ struct TrailOperations: Sendable {
             }
             out.endArray()
         case .advanced(let selectors):
-            out.beginArray("AdvancedEventSelectors")
-            for s in selectors {
-                out.beginObject()
-                out.string("Name", s.name)
-                out.beginArray("FieldSelectors")
-                for f in s.fieldSelectors {
-                    out.beginObject()
-                    out.string("Field", f.field)
-                    for op in AdvancedFieldSelector.Operator.allCases {
-                        guard let values = f.conditions[op] else { continue }
-                        out.beginArray(op.rawValue)
-                        for v in values { out.string(nil, v) }
-                        out.endArray()
-                    }
-                    out.endObject()
-                }
-                out.endArray()
-                out.endObject()
-            }
-            out.endArray()
+            LakeShapes.advancedSelectors(selectors, into: &out)
         }
         out.endObject()
         return out

@@ -1,8 +1,8 @@
 /// Trino's text of result values, as CloudTrail Lake returns them (plan §2.3): the Swift twin of `tk_render`, so
 /// that a correction of the rendering rules is made and tested in one place.
 public enum TrinoFormat {
-    /// Civil date of a day count since 1970-01-01.
-    static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    /// Civil date of a day count since 1970-01-01 (also used by the storage's date functions).
+    public static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
